@@ -1,0 +1,73 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import type { Store } from './db/connect.js';
+import { auth } from './http/auth.js';
+import { errorHandler } from './http/error-handler.js';
+import { openapi } from './http/openapi.js';
+import { probeRoutes } from './http/probes.routes.js';
+import { rateLimiting } from './http/rate-limit.js';
+import type { App, RouteDeps } from './http/types.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { dataStreamRoutes } from './streams/data-stream.routes.js';
+import { recordRoutes } from './records/record.routes.js';
+import { propertyDefinitionRoutes } from './properties/property-definition.routes.js';
+import { bulkCreateRoutes } from './bulk/bulk-create.routes.js';
+import { bulkRequestRoutes } from './bulk/bulk-request.routes.js';
+
+export interface AppOptions {
+  store: Store;
+  config: Config;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+/** Bodies up to 32 MiB: 1,000 records of up to 16 KiB of metadata each, plus their other fields. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * The whole API as one plugin, in a fixed order: external plugins, then Sluice's own plugins, then routes.
+ * server.ts only starts and stops it; tests call `buildApp` and use `inject` without a port.
+ */
+export async function app(instance: App, opts: AppOptions & { metrics: Metrics }) {
+  const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now: opts.now ?? Date.now };
+
+  // External plugins
+  await instance.register(openapi);
+  await instance.register(rateLimiting, opts.config.rateLimit);
+
+  // Sluice's plugins
+  await instance.register(errorHandler);
+  await instance.register(auth, { store: opts.store });
+  instance.addHook('onResponse', async (request, reply) => {
+    opts.metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  // Routes
+  await instance.register(probeRoutes, { store: opts.store, metrics: opts.metrics });
+  await instance.register(
+    async (v1: App) => {
+      await v1.register(dataStreamRoutes, deps);
+      await v1.register(recordRoutes, deps);
+      await v1.register(propertyDefinitionRoutes, deps);
+      await v1.register(bulkCreateRoutes, deps);
+      await v1.register(bulkRequestRoutes, deps);
+    },
+    { prefix: '/v1' },
+  );
+}
+
+export async function buildApp(opts: AppOptions, fastifyOptions: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const instance = Fastify({
+    bodyLimit: BODY_LIMIT,
+    // Account numbers and keys live in bodies and headers: log neither, only method, url and status.
+    logger: fastifyOptions.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ...fastifyOptions,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await instance.register(app, { ...opts, metrics: opts.metrics ?? createMetrics() });
+  await instance.ready();
+  return instance;
+}

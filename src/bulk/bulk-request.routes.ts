@@ -1,0 +1,176 @@
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import { AppError } from '../errors/app-error.js';
+import { decodeCursor, pageOf, parseId, parseTimestampFilter } from '../http/pagination.js';
+import { commonErrors, CursorPage, CursorQuery, ErrorResponse, IdParams } from '../http/schemas.js';
+import type { App, RouteDeps } from '../http/types.js';
+import { findStreamByKey } from '../streams/data-stream.repository.js';
+import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retryBulkRequest } from './bulk-request.repository.js';
+import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
+import type { BulkStatus } from './bulk-request.table.js';
+import { failedRowsCsv } from './failed-rows.js';
+
+
+const ListQuery = Type.Object({
+  ...CursorQuery,
+  data_stream_key: Type.Optional(Type.String()),
+  status: Type.Optional(Type.Enum(BULK_STATUSES)),
+  source: Type.Optional(Type.String({ description: 'bulk_api, csv or nacha' })),
+  stuck: Type.Optional(Type.Boolean()),
+  parent_bulk_request_id: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
+const ShowQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+
+const RetryBody = Type.Union([Type.Object({ on_conflict: Type.Optional(OnConflictSchema) }), Type.Null()]);
+
+export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
+  const { store, config, now } = deps;
+  const serialize = (row: Parameters<typeof serializeBulkRequest>[0]) => serializeBulkRequest(row, now(), config.engine.stuckAfterMs);
+
+  async function requestOr404(environmentId: number, rawId: string) {
+    const row = await findBulkRequest(store.db, environmentId, parseId(rawId, 'bulk_request_not_found'));
+    if (!row) throw new AppError('bulk_request_not_found');
+    return row;
+  }
+
+  app.get(
+    '/bulk_requests',
+    {
+      schema: {
+        tags: ['Bulk requests'],
+        summary: 'List bulk requests',
+        description: 'Newest first, cursor-paginated. Extra filters: stuck, parent_bulk_request_id.',
+        querystring: ListQuery,
+        response: { 200: CursorPage(BulkRequest), ...commonErrors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor);
+      let dataStreamId: number | null | undefined;
+      if (q.data_stream_key !== undefined) {
+        dataStreamId = (await findStreamByKey(store.db, request.environment.id, q.data_stream_key))?.id ?? null;
+      }
+      const rows = await listBulkRequests(
+        store.db,
+        request.environment.id,
+        {
+          ...(dataStreamId !== undefined ? { dataStreamId } : {}),
+          ...(q.status ? { status: q.status as BulkStatus } : {}),
+          ...(q.source ? { source: q.source } : {}),
+          ...(q.stuck !== undefined ? { stuck: q.stuck } : {}),
+          ...(q.parent_bulk_request_id !== undefined ? { parentId: q.parent_bulk_request_id } : {}),
+          createdAfter: parseTimestampFilter('created_after', q.created_after),
+          createdBefore: parseTimestampFilter('created_before', q.created_before),
+          stuckBefore: now() - config.engine.stuckAfterMs,
+        },
+        after,
+        limit,
+      );
+      const { page, nextCursor } = pageOf(rows, limit);
+      return { data: page.map(serialize), next_cursor: nextCursor, limit };
+    },
+  );
+
+  app.get(
+    '/bulk_requests/:id',
+    {
+      schema: {
+        tags: ['Bulk requests'],
+        summary: 'Get bulk request status and results',
+        description: 'Results are ordered by index and grow as processing continues.',
+        params: IdParams,
+        querystring: ShowQuery,
+        response: { 200: BulkRequestWithResults, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const row = await requestOr404(request.environment.id, request.params.id);
+      const limit = request.query.limit ?? 50;
+      const offset = request.query.offset ?? 0;
+      const results = await resultsPage(store.db, row.id, offset, limit + 1);
+      return {
+        ...serialize(row),
+        results: {
+          data: results.slice(0, limit).map((r) => ({
+            index: r.index,
+            status: r.status,
+            ...(r.record_id !== null ? { record_id: r.record_id } : {}),
+            ...(r.status === 'failed' ? { error: r.error ?? '', error_code: r.error_code ?? '' } : {}),
+            ...(r.row_number !== null ? { row_number: r.row_number } : {}),
+          })),
+          has_more: results.length > limit,
+          offset,
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/bulk_requests/:id/cancel',
+    {
+      schema: {
+        tags: ['Bulk requests'],
+        summary: 'Cancel a bulk request',
+        description: 'A pending request is cancelled at once; a processing one at its next chunk boundary. Re-cancelling bumps the timestamp.',
+        params: IdParams,
+        response: { 202: BulkRequest, 409: ErrorResponse, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const id = parseId(request.params.id, 'bulk_request_not_found');
+      const row = await store.db.transaction().execute((trx) => cancelBulkRequest(trx, store.caps, request.environment.id, id, now()));
+      return reply.status(202).send(serialize(row));
+    },
+  );
+
+  app.post(
+    '/bulk_requests/:id/retry',
+    {
+      schema: {
+        tags: ['Bulk requests'],
+        summary: 'Retry a bulk request',
+        description:
+          "Creates a child request that re-runs the parent's failed and skipped items and every item it never processed. Returns the new request.",
+        params: IdParams,
+        body: Type.Optional(RetryBody),
+        response: { 202: BulkRequest, 409: ErrorResponse, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const id = parseId(request.params.id, 'bulk_request_not_found');
+      const onConflict = request.body?.on_conflict;
+      const row = await store.db.transaction().execute((trx) => retryBulkRequest(trx, store.caps, request.environment.id, id, onConflict, now()));
+      store.wake();
+      return reply.status(202).send(serialize(row));
+    },
+  );
+
+  app.get(
+    '/bulk_requests/:id/failed_rows.csv',
+    {
+      schema: {
+        tags: ['Bulk requests'],
+        summary: 'Download failed rows as CSV',
+        description:
+          'The failed items (with include=skipped, also the skipped ones) in their original form plus row_number, error_code and error_message, to fix and send again.',
+        params: IdParams,
+        querystring: Type.Object({ include: Type.Optional(Type.Literal('skipped')) }),
+        response: { 200: Type.String({ description: 'text/csv' }), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const row = await requestOr404(request.environment.id, request.params.id);
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="bulk-request-${row.id}-failed-rows.csv"`);
+      // A stream, not a string: the body is produced a page at a time (the schema documents the text).
+      return reply.send(Readable.from(failedRowsCsv(store.db, row, request.query.include === 'skipped')) as unknown as string);
+    },
+  );
+}
+

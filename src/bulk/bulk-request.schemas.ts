@@ -1,0 +1,95 @@
+import { Type } from 'typebox';
+import { iso } from '../http/pagination.js';
+import { Nullable, NullableTimestamp, Timestamp } from '../http/schemas.js';
+import type { BulkRequestRow } from './bulk-request.repository.js';
+
+export const BULK_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
+
+const Status = Type.Enum(BULK_STATUSES, {
+  description: 'pending = queued, processing = records being inserted, completed = all rows processed, failed = job errored, cancelled = cancellation honoured at a chunk boundary',
+});
+export const OnConflictSchema = Type.Enum(['skip', 'error'] as const);
+
+const bulkRequestProperties = {
+  id: Type.Integer(),
+  status: Status,
+  source: Nullable(Type.String({ description: 'bulk_api, csv or nacha' })),
+  total_items: Type.Integer(),
+  processed_items: Type.Integer(),
+  successful_items: Type.Integer(),
+  failed_items: Type.Integer(),
+  skipped_items: Type.Integer({ description: 'Items skipped because their external_id already existed (on_conflict: skip)' }),
+  progress: Type.Integer({ description: 'floor(processed_items × 100 / total_items); 100 when total_items is 0' }),
+  filename: Nullable(Type.String()),
+  created_at: Timestamp,
+  started_at: NullableTimestamp,
+  completed_at: NullableTimestamp,
+  last_progress_at: NullableTimestamp,
+  cancellation_requested_at: NullableTimestamp,
+  parsing: Type.Boolean({ description: 'True while an upload is still being parsed and staged' }),
+  stuck: Type.Boolean({ description: 'processing, and no progress for longer than the stuck threshold (5 minutes by default)' }),
+  error_message: Nullable(Type.String()),
+  error_details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  parent_bulk_request_id: Nullable(Type.Integer()),
+  on_conflict: OnConflictSchema,
+  data_stream_id: Nullable(Type.Integer()),
+  // Sluice's additions
+  url: Type.String({ description: 'Where to poll this request' }),
+  dry_run: Type.Boolean(),
+  source_details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+};
+
+export const BulkRequest = Type.Object(bulkRequestProperties, { $id: 'BulkRequest' });
+
+export const BulkResult = Type.Object({
+  index: Type.Integer({ description: 'Zero-based position in the original request' }),
+  status: Type.Enum(['successful', 'failed', 'skipped'] as const),
+  record_id: Type.Optional(Nullable(Type.Integer({ description: 'Created record (successful) or the existing one (skipped)' }))),
+  error: Type.Optional(Type.String()),
+  error_code: Type.Optional(Type.String()),
+  row_number: Type.Optional(Type.Integer({ description: 'Line in the uploaded file, for uploads' })),
+});
+
+export const BulkRequestWithResults = Type.Object({
+  ...bulkRequestProperties,
+  results: Type.Object({
+    data: Type.Array(BulkResult),
+    has_more: Type.Boolean(),
+    offset: Type.Integer(),
+  }),
+});
+
+export function progressOf(row: Pick<BulkRequestRow, 'processed_items' | 'total_items'>): number {
+  return row.total_items === 0 ? 100 : Math.floor((row.processed_items * 100) / row.total_items);
+}
+
+export function serializeBulkRequest(row: BulkRequestRow, now: number, stuckAfterMs: number) {
+  const stuck = row.status === 'processing' && (row.last_progress_at ?? row.started_at ?? row.created_at) < now - stuckAfterMs;
+  return {
+    id: row.id,
+    status: row.status,
+    source: row.source,
+    total_items: row.total_items,
+    processed_items: row.processed_items,
+    successful_items: row.successful_items,
+    failed_items: row.failed_items,
+    skipped_items: row.skipped_items,
+    progress: progressOf(row),
+    filename: row.filename,
+    created_at: iso(row.created_at),
+    started_at: iso(row.started_at),
+    completed_at: iso(row.completed_at),
+    last_progress_at: iso(row.last_progress_at),
+    cancellation_requested_at: iso(row.cancellation_requested_at),
+    parsing: row.parsing === 1,
+    stuck,
+    error_message: row.error_message,
+    ...(row.error_details !== null ? { error_details: JSON.parse(row.error_details) as Record<string, unknown> } : {}),
+    parent_bulk_request_id: row.parent_bulk_request_id,
+    on_conflict: row.on_conflict,
+    data_stream_id: row.data_stream_id,
+    url: `/v1/bulk_requests/${row.id}`,
+    dry_run: row.dry_run === 1,
+    ...(row.source_details !== null ? { source_details: JSON.parse(row.source_details) as Record<string, unknown> } : {}),
+  };
+}

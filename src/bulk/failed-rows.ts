@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { failedItemsAfter, type BulkRequestRow } from './bulk-request.repository.js';
+
+/** RFC 4180 quoting: only when needed, doubling quotes. Values are written as given, never reinterpreted. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** The columns of a JSON item, in the contract's order; anything else the client sent is kept after them. */
+const JSON_COLUMNS = ['date', 'data_stream_key', 'amount', 'currency', 'direction', 'description', 'external_id', 'metadata'];
+
+/** How an item's original form is laid out as CSV; upload sources register theirs. */
+export interface FailedRowsLayout {
+  header: string[];
+  cells(payload: string): unknown[];
+}
+
+const layouts = new Map<string, (request: BulkRequestRow) => FailedRowsLayout>([
+  [
+    'bulk_api',
+    () => ({
+      header: [...JSON_COLUMNS],
+      cells(payload) {
+        const value: unknown = JSON.parse(payload);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON_COLUMNS.map((c) => (c === 'metadata' ? value : ''));
+        const record = value as Record<string, unknown>;
+        return JSON_COLUMNS.map((c) => record[c]);
+      },
+    }),
+  ],
+]);
+
+export function registerFailedRowsLayout(source: string, layout: (request: BulkRequestRow) => FailedRowsLayout): void {
+  layouts.set(source, layout);
+}
+
+/**
+ * SPEC 22: the failed (and with `includeSkipped`, skipped) items in their original form plus row_number,
+ * error_code and error_message, streamed a page at a time so a million failed rows never sit in memory.
+ * For JSON requests row_number is the item's 1-based position in the submitted array.
+ */
+export async function* failedRowsCsv(db: Kysely<Database>, request: BulkRequestRow, includeSkipped: boolean): AsyncGenerator<string> {
+  const layout = (layouts.get(request.source) ?? layouts.get('bulk_api')!)(request);
+  yield csvLine([...layout.header, 'row_number', 'error_code', 'error_message']);
+  let after = -1;
+  for (;;) {
+    const page = await failedItemsAfter(db, request.id, after, includeSkipped, 1000);
+    if (page.length === 0) return;
+    let chunk = '';
+    for (const row of page) {
+      const code = row.status === 'skipped' ? 'skipped_existing_external_id' : row.error_code;
+      const message = row.status === 'skipped' ? 'Skipped: a record with this external_id already exists.' : row.error;
+      chunk += csvLine([...layout.cells(row.payload), row.row_number ?? row.item_index + 1, code, message]);
+    }
+    yield chunk;
+    after = page[page.length - 1]!.item_index;
+  }
+}

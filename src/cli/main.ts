@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
+import { registerKeys } from './commands/keys.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerServe } from './commands/serve.js';
+import { registerStreams } from './commands/streams.js';
+import { CliError } from './context.js';
+
+// Exit codes: 0 done, 1 the command failed, 2 the command could not start (bad configuration or usage).
+// Every message is one readable line or block on stderr; stacks are for bugs, not for typos in PORT.
+
+// The same relative path from src/cli/main.ts (tsx) and dist/cli/main.js (built).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('sluice')
+  .description('Bulk ingestion of financial records into data streams (End Close API v1 compatible).')
+  .version(version)
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServe(program);
+registerMigrate(program);
+registerKeys(program);
+registerStreams(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander already printed it
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`sluice: ${error.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`sluice: ${message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(error);
+  return 1;
+}

@@ -1,0 +1,99 @@
+// Configuration comes from the environment only, is validated once at start, and fails with one message
+// per bad variable so an operator can fix them all in one go.
+
+export interface EngineConfig {
+  /** Items processed (and committed) per transaction. */
+  chunkSize: number;
+  /** A claim is valid this long after the last heartbeat; after that another worker may take over. */
+  leaseMs: number;
+  /** Interval of the lease-renewing heartbeat while a chunk is in flight. */
+  heartbeatMs: number;
+  /** A `processing` request without progress for this long is reported `stuck`. */
+  stuckAfterMs: number;
+  /** A request claimed more than this many times without finishing ends `failed`. */
+  maxClaims: number;
+  /** Fallback poll interval when no wake-up signal arrives. */
+  pollMs: number;
+  /** Requests one worker process runs at the same time. */
+  concurrency: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  bootstrapKey: string | undefined;
+  logLevel: string;
+  rateLimit: { max: number; windowMs: number };
+  engine: EngineConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
+    return fallback;
+  }
+  const value = Number(raw.trim());
+  if (value < min || value > max) {
+    problems.push(`${name} must be between ${min} and ${max} (got ${value})`);
+    return fallback;
+  }
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a PostgreSQL URL (postgres://user@host:5432/db); leave it unset for SQLite');
+  }
+  const bootstrapKey = env.SLUICE_BOOTSTRAP_KEY?.trim() || undefined;
+  if (bootstrapKey !== undefined && !/^[A-Za-z0-9_\-]{24,200}$/.test(bootstrapKey)) {
+    problems.push('SLUICE_BOOTSTRAP_KEY must be 24-200 characters of letters, digits, "_" or "-"');
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const engine: EngineConfig = {
+    chunkSize: integer(env, 'SLUICE_CHUNK_SIZE', 1000, 1, 100_000, problems),
+    leaseMs: integer(env, 'SLUICE_LEASE_MS', 60_000, 100, 86_400_000, problems),
+    heartbeatMs: integer(env, 'SLUICE_HEARTBEAT_MS', 10_000, 50, 3_600_000, problems),
+    stuckAfterMs: integer(env, 'SLUICE_STUCK_AFTER_MS', 300_000, 100, 86_400_000, problems),
+    maxClaims: integer(env, 'SLUICE_MAX_CLAIMS', 5, 1, 1000, problems),
+    pollMs: integer(env, 'SLUICE_POLL_MS', 1000, 10, 3_600_000, problems),
+    concurrency: integer(env, 'SLUICE_WORKER_CONCURRENCY', 2, 1, 64, problems),
+  };
+  if (engine.heartbeatMs >= engine.leaseMs) {
+    problems.push('SLUICE_HEARTBEAT_MS must be shorter than SLUICE_LEASE_MS, or leases expire between heartbeats');
+  }
+
+  const config: Config = {
+    port: integer(env, 'PORT', 3000, 0, 65535, problems),
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir: env.SLUICE_DATA_DIR?.trim() || './data',
+    bootstrapKey,
+    logLevel,
+    rateLimit: {
+      max: integer(env, 'SLUICE_RATE_LIMIT_MAX', 6000, 1, 10_000_000, problems),
+      windowMs: integer(env, 'SLUICE_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000, problems),
+    },
+    engine,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,44 @@
+// Every difference between PostgreSQL and SQLite that the code relies on is named here, once, with why.
+// Code asks for a capability ("can I skip locked rows?"), never for a database ("is this SQLite?"); the only
+// files that branch on the dialect itself are the per-dialect statements in src/engine/sql/ and src/db/.
+
+export type Dialect = 'postgres' | 'sqlite';
+
+export interface Capabilities {
+  dialect: Dialect;
+  /**
+   * PostgreSQL: `FOR UPDATE SKIP LOCKED` lets many workers claim different requests at once without waiting
+   * on each other. SQLite has one writer at a time, so a single `UPDATE ... WHERE id = (SELECT ...)` is
+   * already atomic and nothing needs skipping.
+   */
+  skipLocked: boolean;
+  /**
+   * PostgreSQL `LISTEN/NOTIFY` wakes workers in any process on any machine the moment a request is
+   * created. SQLite has no cross-process signal: workers in the same process are woken in memory, workers
+   * in other processes find new work by polling.
+   */
+  crossProcessWakeup: boolean;
+  /**
+   * PostgreSQL: a round trip costs far more than a row, so a chunk is written with one statement per table
+   * using array parameters (`unnest`). SQLite runs in-process: a cached prepared statement per row costs
+   * microseconds and needs no array support (which SQLite lacks).
+   */
+  arrayParameters: boolean;
+  /**
+   * PostgreSQL: row locks (`SELECT ... FOR UPDATE`) serialize a chunk commit with a takeover of the same
+   * request. SQLite: every write transaction starts with `BEGIN IMMEDIATE`, which takes the database's
+   * single write lock up front, so there is nothing finer to lock.
+   */
+  rowLocks: boolean;
+  /**
+   * PostgreSQL namespaces tables in schemas and Sluice may live in any of them (one database, several
+   * deployments or test runs). Kysely's migrator looks for its bookkeeping tables in every schema unless told
+   * which one, so it is given `current_schema()`. SQLite has one namespace per file.
+   */
+  schemas: boolean;
+}
+
+export const CAPABILITIES: Record<Dialect, Capabilities> = {
+  postgres: { dialect: 'postgres', skipLocked: true, crossProcessWakeup: true, arrayParameters: true, rowLocks: true, schemas: true },
+  sqlite: { dialect: 'sqlite', skipLocked: false, crossProcessWakeup: false, arrayParameters: false, rowLocks: false, schemas: false },
+};

@@ -1,0 +1,160 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+import pg from 'pg';
+import { CAPABILITIES, type Capabilities } from './capabilities.js';
+import type { Database } from './database.js';
+
+const WAKEUP_CHANNEL = 'sluice_bulk_requests';
+
+/** The handle every repository and the engine receive: typed queries, capabilities, the raw driver. */
+export interface Store {
+  db: Kysely<Database>;
+  caps: Capabilities;
+  /** The driver underneath, for the hot-path statements in src/engine/sql/. */
+  raw: { kind: 'postgres'; pool: pg.Pool } | { kind: 'sqlite'; handle: BetterSqlite3.Database };
+  /** Tell workers (here and, where the database can, elsewhere) that a request is ready. */
+  wake(): void;
+  /** Called on every wake-up signal; returns an unsubscribe function. */
+  onWake(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** SQLite file path, overriding `dataDir` (tests use one file per test). */
+  sqliteFile?: string;
+  /** Subscribe to cross-process wake-ups (workers do; an API-only process has no need). */
+  listen?: boolean;
+  poolSize?: number;
+  /**
+   * PostgreSQL ends a session left idle inside a transaction after this long. A worker frozen mid-chunk
+   * (SIGSTOP, a VM pause) would otherwise hold its row lock forever and no other worker could take the
+   * request over; keep it well under the lease. Default 30 s.
+   */
+  idleInTransactionTimeoutMs?: number;
+}
+
+/** int8/numeric arrive as strings from pg; ids, amounts and sums are safe integers, anything else is a bug. */
+function parseSafeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`database returned ${value}, outside the safe integer range`);
+  return n;
+}
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === 20 || oid === 1700) return parseSafeInteger;
+    return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+  },
+};
+
+export async function connect(options: ConnectOptions): Promise<Store> {
+  return options.databaseUrl ? connectPostgres(options.databaseUrl, options) : connectSqlite(options);
+}
+
+async function connectPostgres(url: string, options: ConnectOptions): Promise<Store> {
+  // A schema other than public is chosen in the URL itself: `?options=-c%20search_path%3Dname`.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes as pg.CustomTypesConfig });
+  // An idle client that loses its server must not take the process down with it.
+  pool.on('error', () => {});
+  const idleTimeout = Math.max(100, Math.floor(options.idleInTransactionTimeoutMs ?? 30_000));
+  pool.on('connect', (client) => {
+    client.query(`SET idle_in_transaction_session_timeout = ${idleTimeout}`).catch(() => {});
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  let listener: pg.Client | undefined;
+  if (options.listen) {
+    listener = new pg.Client({ connectionString: url });
+    listener.on('error', () => {});
+    listener.on('notification', () => events.emit('wake'));
+    await listener.connect();
+    await listener.query(`LISTEN ${WAKEUP_CHANNEL}`);
+  }
+  return {
+    db,
+    caps: CAPABILITIES.postgres,
+    raw: { kind: 'postgres', pool },
+    wake() {
+      events.emit('wake');
+      pool.query(`NOTIFY ${WAKEUP_CHANNEL}`).catch(() => {});
+    },
+    onWake(fn) {
+      events.on('wake', fn);
+      return () => events.off('wake', fn);
+    },
+    async close() {
+      await listener?.end().catch(() => {});
+      await db.destroy();
+    },
+  };
+}
+
+/** Kysely's driver opens deferred transactions; a deferred reader that later writes fails at once with
+ * SQLITE_BUSY when another process wrote meanwhile. `BEGIN IMMEDIATE` queues on busy_timeout instead. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(cfg);
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.cfg);
+  }
+}
+
+async function connectSqlite(options: ConnectOptions): Promise<Store> {
+  let file = options.sqliteFile;
+  if (!file) {
+    const dir = options.dataDir ?? './data';
+    mkdirSync(dir, { recursive: true });
+    file = join(dir, 'sluice.db');
+  }
+  const handle = new BetterSqlite3(file);
+  handle.pragma('journal_mode = WAL');
+  // FULL: a committed chunk (and a 202's staged items) survive power loss, not only a process crash.
+  handle.pragma('synchronous = FULL');
+  handle.pragma('busy_timeout = 10000');
+  handle.pragma('foreign_keys = ON');
+  // Kysely prepares every statement it runs; caching them by text saves the re-parse on hot queries.
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const database = {
+    close: () => handle.close(),
+    prepare(sql: string) {
+      let stmt = statements.get(sql);
+      if (!stmt) {
+        stmt = handle.prepare(sql);
+        if (statements.size > 500) statements.clear();
+        statements.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  return {
+    db,
+    caps: CAPABILITIES.sqlite,
+    raw: { kind: 'sqlite', handle },
+    wake() {
+      events.emit('wake');
+    },
+    onWake(fn) {
+      events.on('wake', fn);
+      return () => events.off('wake', fn);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { ApiKeyTable } from '../keys/api-key.table.js';
+import type { EnvironmentTable } from '../keys/environment.table.js';
+import type { DataStreamTable } from '../streams/data-stream.table.js';
+import type { PropertyDefinitionTable } from '../properties/property-definition.table.js';
+import type { RecordTable } from '../records/record.table.js';
+import type { BulkRequestItemTable, BulkRequestResultTable, BulkRequestTable } from '../bulk/bulk-request.table.js';
+import type { ImportBatchTable } from '../bulk/import-batch.table.js';
+
+/** Every table, as Kysely sees it. Timestamps are integer epoch milliseconds on both databases. */
+export interface Database {
+  environments: EnvironmentTable;
+  api_keys: ApiKeyTable;
+  data_streams: DataStreamTable;
+  property_definitions: PropertyDefinitionTable;
+  records: RecordTable;
+  bulk_requests: BulkRequestTable;
+  bulk_request_items: BulkRequestItemTable;
+  bulk_request_results: BulkRequestResultTable;
+  import_batches: ImportBatchTable;
+}

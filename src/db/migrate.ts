@@ -1,0 +1,21 @@
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Store } from './connect.js';
+import { up0001 } from './migrations/0001_initial.js';
+
+/** Numbered, append-only. Each entry's name sorts in the order it must run. */
+function migrations(store: Store): Record<string, Migration> {
+  return {
+    '0001_initial': { up: up0001(store.caps) },
+  };
+}
+
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(store) };
+  const schema = store.caps.schemas
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+    : undefined;
+  const migrator = new Migrator({ db: store.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

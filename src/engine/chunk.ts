@@ -1,0 +1,172 @@
+import type { Transaction } from 'kysely';
+import type { Store } from '../db/connect.js';
+import type { Database } from '../db/database.js';
+import { checkMetadataAgainstDefinitions, type ItemError } from '../records/validate-record.js';
+import type { PropertyType } from '../properties/property-definition.table.js';
+import type { ChunkCounts } from './sql/advance-checkpoint.js';
+import type { ClaimedRequest } from './sql/claim-request.js';
+import { conflictKey, findExisting } from './sql/find-existing.js';
+import { insertRecords, type NewRecordRow, type RecordsContext } from './sql/insert-records.js';
+import { insertResults, type ResultRow } from './sql/insert-results.js';
+import type { ItemRow } from './sql/read-items.js';
+import type { ItemDecoder } from './sources.js';
+
+/** A chunk after validation: the rows that may become records, and the items that already failed. */
+export interface PreparedChunk {
+  candidates: NewRecordRow[];
+  failures: ResultRow[];
+}
+
+function failure(itemIndex: number, error: ItemError): ResultRow {
+  return { item_index: itemIndex, status: 'failed', record_id: null, error_code: error.code, error: error.message, data_stream_id: null, external_id: null };
+}
+
+/**
+ * Validation of a chunk, outside any transaction (items are immutable once staged): decoding, field rules,
+ * the target stream (one query per chunk) and metadata against that stream's property definitions.
+ */
+export async function prepareChunk(store: Store, request: ClaimedRequest, items: ItemRow[], decode: ItemDecoder): Promise<PreparedChunk> {
+  const decoded = items.map((item) => ({ item, result: decode(item) }));
+  const keys = new Set<string>();
+  for (const d of decoded) if (d.result.ok) keys.add(d.result.draft.data_stream_key);
+
+  const streams = new Map<string, number>();
+  const definitions = new Map<number, Array<{ key: string; type: PropertyType; optional: number }>>();
+  if (keys.size > 0) {
+    const rows = await store.db
+      .selectFrom('data_streams')
+      .select(['id', 'key'])
+      .where('environment_id', '=', request.environment_id)
+      .where('key', 'in', [...keys])
+      .execute();
+    for (const row of rows) streams.set(row.key, row.id);
+    if (rows.length > 0) {
+      const defs = await store.db
+        .selectFrom('property_definitions')
+        .select(['data_stream_id', 'key', 'type', 'optional'])
+        .where('data_stream_id', 'in', rows.map((r) => r.id))
+        .execute();
+      for (const def of defs) {
+        const list = definitions.get(def.data_stream_id) ?? [];
+        list.push(def);
+        definitions.set(def.data_stream_id, list);
+      }
+    }
+  }
+
+  const prepared: PreparedChunk = { candidates: [], failures: [] };
+  for (const { item, result } of decoded) {
+    if (!result.ok) {
+      prepared.failures.push(failure(item.item_index, result.error));
+      continue;
+    }
+    const draft = result.draft;
+    const streamId = streams.get(draft.data_stream_key);
+    if (streamId === undefined) {
+      prepared.failures.push(
+        failure(item.item_index, { code: 'unknown_data_stream', message: `data_stream_key "${draft.data_stream_key.slice(0, 64)}" names no data stream in this environment.`, field: 'data_stream_key' }),
+      );
+      continue;
+    }
+    const defs = definitions.get(streamId);
+    const metadataError = defs ? checkMetadataAgainstDefinitions(draft.metadata, defs) : undefined;
+    if (metadataError) {
+      prepared.failures.push(failure(item.item_index, metadataError));
+      continue;
+    }
+    prepared.candidates.push({
+      item_index: item.item_index,
+      data_stream_id: streamId,
+      external_id: draft.external_id,
+      date: draft.date,
+      amount: draft.amount,
+      direction: draft.direction,
+      currency: draft.currency,
+      description: draft.description,
+      metadata: draft.metadataJson,
+    });
+  }
+  return prepared;
+}
+
+/**
+ * Writes a prepared chunk inside the chunk transaction and returns its counts. External-id conflicts are
+ * settled here, where they can be known for certain: against committed records (the insert's ON CONFLICT),
+ * and between items of the same request (SPEC 17: a later item conflicts with an earlier one exactly as if
+ * the earlier had existed before; earlier chunks are already records, earlier items of this chunk are
+ * tracked in `firstOf`).
+ */
+export async function writeChunk(
+  trx: Transaction<Database>,
+  store: Store,
+  request: ClaimedRequest,
+  ctx: RecordsContext,
+  chunk: PreparedChunk,
+  itemCount: number,
+): Promise<ChunkCounts> {
+  const results: ResultRow[] = [...chunk.failures];
+  const toInsert: NewRecordRow[] = [];
+  const later: NewRecordRow[] = [];
+  const firstOf = new Map<string, number>();
+  for (const row of chunk.candidates) {
+    if (row.external_id === null) {
+      toInsert.push(row);
+      continue;
+    }
+    const key = conflictKey(row.data_stream_id, row.external_id);
+    if (firstOf.has(key)) later.push(row);
+    else {
+      firstOf.set(key, row.item_index);
+      toInsert.push(row);
+    }
+  }
+
+  const conflictOf = new Map<number, number | null>(); // item index -> existing record id (null: dry-run would-be)
+  let created = new Map<number, number>();
+  const dryRun = request.dry_run === 1;
+  if (dryRun) {
+    const pairs = toInsert.filter((r) => r.external_id !== null).map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string }));
+    const existing = await findExisting(trx, store, pairs, request.id);
+    for (const row of toInsert) {
+      const key = row.external_id === null ? undefined : conflictKey(row.data_stream_id, row.external_id);
+      if (key !== undefined && existing.has(key)) conflictOf.set(row.item_index, existing.get(key) ?? null);
+      else results.push({ item_index: row.item_index, status: 'successful', record_id: null, error_code: null, error: null, data_stream_id: row.data_stream_id, external_id: row.external_id });
+    }
+  } else {
+    created = await insertRecords(trx, store, ctx, toInsert);
+    const missing = toInsert.filter((r) => !created.has(r.item_index));
+    if (missing.length > 0) {
+      const existing = await findExisting(trx, store, missing.map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string })));
+      for (const row of missing) conflictOf.set(row.item_index, existing.get(conflictKey(row.data_stream_id, row.external_id as string)) ?? null);
+    }
+  }
+  for (const row of later) {
+    const first = firstOf.get(conflictKey(row.data_stream_id, row.external_id as string)) as number;
+    const firstId = created.get(first) ?? conflictOf.get(first) ?? null;
+    conflictOf.set(row.item_index, firstId);
+  }
+
+  let skipped = 0;
+  for (const [itemIndex, recordId] of conflictOf) {
+    if (request.on_conflict === 'skip') {
+      skipped++;
+      results.push({ item_index: itemIndex, status: 'skipped', record_id: recordId, error_code: null, error: null, data_stream_id: null, external_id: null });
+    } else {
+      const which = recordId === null ? 'an earlier item of this request' : `record ${recordId}`;
+      results.push({
+        item_index: itemIndex,
+        status: 'failed',
+        record_id: recordId,
+        error_code: 'duplicate_external_id',
+        error: `A record with this external_id already exists in the data stream (${which}).`,
+        data_stream_id: null,
+        external_id: null,
+      });
+    }
+  }
+  await insertResults(trx, store, request.id, results);
+
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const successful = itemCount - failed - skipped;
+  return { processed: itemCount, successful, failed, skipped };
+}

@@ -1,0 +1,143 @@
+import type { Store } from '../db/connect.js';
+import type { EngineConfig } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import { prepareChunk, writeChunk } from './chunk.js';
+import { advanceCheckpoint } from './sql/advance-checkpoint.js';
+import type { ClaimedRequest } from './sql/claim-request.js';
+import { readFence } from './sql/fence.js';
+import { finishRequest } from './sql/finish-request.js';
+import { expireLease, releaseLease, renewLease } from './sql/lease.js';
+import { readItems } from './sql/read-items.js';
+import { decoderFor, RECORD_SOURCE } from './sources.js';
+
+export interface EngineLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EngineContext {
+  store: Store;
+  config: EngineConfig;
+  metrics: Metrics | undefined;
+  logger: EngineLogger;
+  now: () => number;
+  /** True once the worker is shutting down: finish the chunk in hand, then give the request back. */
+  stopping: () => boolean;
+}
+
+export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'released' | 'lost' | 'errored';
+
+/** Thrown inside a chunk transaction to roll it back when the fence says the request is no longer ours. */
+class LeaseLost extends Error {}
+
+/** Finds the import batch a request's records belong to; file ingestion registers it. */
+export type ImportBatchResolver = (store: Store, request: ClaimedRequest) => Promise<number | null>;
+let resolveImportBatch: ImportBatchResolver = async () => null;
+export function setImportBatchResolver(resolver: ImportBatchResolver): void {
+  resolveImportBatch = resolver;
+}
+
+/**
+ * Processes one claimed request chunk by chunk until it completes, is cancelled, or is no longer ours.
+ * Each chunk: read and validate outside any transaction, then one transaction that checks the fence and
+ * cancellation, writes records and results, and advances counters, checkpoint, heartbeat and lease.
+ */
+export async function runRequest(ctx: EngineContext, request: ClaimedRequest): Promise<RunOutcome> {
+  const { store, config, logger } = ctx;
+  const token = request.claims;
+  const id = request.id;
+
+  if (request.claims - request.released_claims > config.maxClaims) {
+    const message = `Given up after ${config.maxClaims} claims without finishing: every worker that took this request stopped before it was done.`;
+    await finishRequest(store.db, { bulkRequestId: id, token, status: 'failed', now: ctx.now(), errorMessage: message, errorDetails: { code: 'worker_gave_up', claims: request.claims } });
+    logger.warn({ bulkRequestId: id, claims: request.claims }, 'bulk request failed: too many claims');
+    ctx.metrics?.requestsFinished.inc({ status: 'failed' });
+    return 'failed';
+  }
+
+  let lost = false;
+  const heartbeat = setInterval(() => {
+    renewLease(store.db, id, token, ctx.now(), config.leaseMs)
+      .then((ok) => {
+        if (!ok) lost = true;
+      })
+      .catch(() => {});
+  }, config.heartbeatMs);
+  heartbeat.unref();
+
+  try {
+    const decode = decoderFor(request);
+    const recordsContext = {
+      environmentId: request.environment_id,
+      bulkRequestId: id,
+      source: RECORD_SOURCE[request.source],
+      importBatchId: request.dry_run === 1 ? null : await resolveImportBatch(store, request),
+      now: 0,
+    };
+    let nextIndex = request.next_index;
+    for (;;) {
+      if (lost) return leaseLost(ctx, id);
+      if (ctx.stopping()) {
+        await releaseLease(store.db, id, token);
+        logger.info({ bulkRequestId: id }, 'released bulk request on shutdown');
+        return 'released';
+      }
+      const started = performance.now();
+      const items = await readItems(store.db, id, nextIndex, config.chunkSize);
+      const prepared = items.length > 0 ? await prepareChunk(store, request, items, decode) : { candidates: [], failures: [] };
+      const lastIndex = items.length > 0 ? (items[items.length - 1]?.item_index ?? nextIndex) : nextIndex - 1;
+      const complete = items.length < config.chunkSize;
+
+      const outcome = await store.db.transaction().execute(async (trx) => {
+        const fence = await readFence(trx, store.caps, id);
+        if (!fence || fence.claims !== token || fence.status !== 'processing') throw new LeaseLost();
+        const now = ctx.now();
+        if (fence.cancellation_requested_at !== null) {
+          await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now });
+          return 'cancelled' as const;
+        }
+        const counts =
+          items.length > 0
+            ? await writeChunk(trx, store, request, { ...recordsContext, now }, prepared, items.length)
+            : { processed: 0, successful: 0, failed: 0, skipped: 0 };
+        const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
+        if (!advanced) throw new LeaseLost();
+        return { counts, complete };
+      });
+
+      if (outcome === 'cancelled') {
+        logger.info({ bulkRequestId: id }, 'bulk request cancelled');
+        ctx.metrics?.requestsFinished.inc({ status: 'cancelled' });
+        return 'cancelled';
+      }
+      const metrics = ctx.metrics;
+      if (metrics) {
+        metrics.chunkDuration.observe((performance.now() - started) / 1000);
+        metrics.itemsProcessed.inc({ outcome: 'successful' }, outcome.counts.successful);
+        metrics.itemsProcessed.inc({ outcome: 'failed' }, outcome.counts.failed);
+        metrics.itemsProcessed.inc({ outcome: 'skipped' }, outcome.counts.skipped);
+      }
+      if (outcome.complete) {
+        ctx.metrics?.requestsFinished.inc({ status: 'completed' });
+        return 'completed';
+      }
+      nextIndex = lastIndex + 1;
+    }
+  } catch (error) {
+    if (error instanceof LeaseLost) return leaseLost(ctx, id);
+    // A database outage or a bug: keep the claim counted (max-claims ends a poison request), let the lease
+    // lapse so the next attempt comes soon rather than after a whole lease.
+    logger.error({ bulkRequestId: id, err: { type: (error as Error).name, message: (error as Error).message } }, 'chunk failed');
+    await expireLease(store.db, id, token, ctx.now()).catch(() => {});
+    return 'errored';
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+function leaseLost(ctx: EngineContext, id: number): RunOutcome {
+  ctx.logger.warn({ bulkRequestId: id }, 'lease lost to another worker; this worker commits nothing more');
+  ctx.metrics?.leasesLost.inc();
+  return 'lost';
+}

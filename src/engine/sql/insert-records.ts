@@ -1,0 +1,81 @@
+import { sql, type Transaction } from 'kysely';
+import type { Store } from '../../db/connect.js';
+import type { Database } from '../../db/database.js';
+import type { RecordSource } from '../../records/record.table.js';
+import { sqliteHandle, statement } from './sqlite-statements.js';
+
+export interface NewRecordRow {
+  item_index: number;
+  data_stream_id: number;
+  external_id: string | null;
+  date: string;
+  amount: number;
+  direction: string;
+  currency: string;
+  description: string | null;
+  metadata: string;
+}
+
+export interface RecordsContext {
+  environmentId: number;
+  bulkRequestId: number;
+  source: RecordSource;
+  importBatchId: number | null;
+  now: number;
+}
+
+/**
+ * Inserts the chunk's records and returns the ones that were created (by item index). A row whose
+ * (stream, external_id) already exists is left out by `ON CONFLICT DO NOTHING`: the caller turns it into a
+ * skip or a failure. DO NOTHING (not a failing insert) keeps the transaction alive on PostgreSQL, and it
+ * waits for a concurrent writer of the same external_id to finish, so the answer is never a guess.
+ */
+export async function insertRecords(
+  trx: Transaction<Database>,
+  store: Store,
+  ctx: RecordsContext,
+  rows: NewRecordRow[],
+): Promise<Map<number, number>> {
+  const created = new Map<number, number>();
+  if (rows.length === 0) return created;
+  const handle = sqliteHandle(store, trx);
+  if (handle) {
+    const insert = statement(
+      handle,
+      `INSERT INTO records (environment_id, data_stream_id, external_id, date, amount, direction, currency, description,
+         metadata, source, bulk_request_id, item_index, import_batch_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (data_stream_id, external_id) DO NOTHING
+       RETURNING id`,
+    );
+    for (const r of rows) {
+      const row = insert.get(
+        ctx.environmentId, r.data_stream_id, r.external_id, r.date, r.amount, r.direction, r.currency, r.description,
+        r.metadata, ctx.source, ctx.bulkRequestId, r.item_index, ctx.importBatchId, ctx.now, ctx.now,
+      ) as { id: number } | undefined;
+      if (row) created.set(r.item_index, row.id);
+    }
+    return created;
+  }
+  const result = await sql<{ id: number; item_index: number }>`
+    INSERT INTO records (environment_id, data_stream_id, external_id, date, amount, direction, currency, description,
+      metadata, source, bulk_request_id, item_index, import_batch_id, created_at, updated_at)
+    SELECT ${ctx.environmentId}, t.s, t.e, t.d, t.a, t.dir, t.c, t.descr, t.m, ${ctx.source}, ${ctx.bulkRequestId}, t.i,
+      ${ctx.importBatchId}::bigint, ${ctx.now}::bigint, ${ctx.now}::bigint
+    FROM unnest(
+      ${rows.map((r) => r.data_stream_id)}::bigint[],
+      ${rows.map((r) => r.external_id)}::text[],
+      ${rows.map((r) => r.date)}::text[],
+      ${rows.map((r) => r.amount)}::bigint[],
+      ${rows.map((r) => r.direction)}::text[],
+      ${rows.map((r) => r.currency)}::text[],
+      ${rows.map((r) => r.description)}::text[],
+      ${rows.map((r) => r.metadata)}::text[],
+      ${rows.map((r) => r.item_index)}::bigint[]
+    ) AS t(s, e, d, a, dir, c, descr, m, i)
+    ON CONFLICT (data_stream_id, external_id) DO NOTHING
+    RETURNING id, item_index
+  `.execute(trx);
+  for (const row of result.rows) created.set(row.item_index, row.id);
+  return created;
+}

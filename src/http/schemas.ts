@@ -1,0 +1,52 @@
+import { Type, type TSchema } from 'typebox';
+
+// Building blocks shared by the route schemas. The route schemas are the single source of the OpenAPI
+// document (/v1/openapi.json), so what is declared here is what clients are promised.
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC, with Z' });
+export const NullableTimestamp = Nullable(Timestamp);
+export const DateOnly = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+
+/** Path ids: integers, written as numeric strings in the URL. Anything else answers 404, as an unknown id would. */
+export const IdParams = Type.Object({ id: Type.String({ description: 'Numeric id' }) });
+export const StreamKeyParams = Type.Object({ key: Type.String({ description: 'The immutable data stream key' }) });
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.String({ description: 'Stable error code, listed in docs/errors.md' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
+  { $id: 'Error', description: 'Every error answer has this shape.' },
+);
+
+/** The error answers every authenticated route can give. */
+export const commonErrors = {
+  401: ErrorResponse,
+  404: ErrorResponse,
+  422: ErrorResponse,
+  429: ErrorResponse,
+} as const;
+
+export const CursorQuery = {
+  cursor: Type.Optional(Type.String({ description: 'Opaque cursor from a previous next_cursor. Omit for the first page.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  created_after: Type.Optional(Type.String({ format: 'date-time' })),
+  created_before: Type.Optional(Type.String({ format: 'date-time' })),
+};
+
+export const CursorPage = <T extends TSchema>(item: T) =>
+  Type.Object({
+    data: Type.Array(item),
+    next_cursor: Nullable(Type.String({ description: 'Pass back as cursor for the next page; null on the last page.' })),
+    limit: Type.Integer(),
+  });
+
+export const OffsetPage = <T extends TSchema>(item: T) =>
+  Type.Object({
+    data: Type.Array(item),
+    has_more: Type.Boolean(),
+    offset: Type.Integer(),
+  });

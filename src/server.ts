@@ -1,0 +1,165 @@
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { buildApp } from './app.js';
+import { out, printNewKey } from './cli/print.js';
+import type { Config } from './config.js';
+import { connect, type Store } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { Worker } from './engine/worker.js';
+import { bootstrapIfEmpty } from './keys/api-key.repository.js';
+import { createMetrics } from './metrics.js';
+
+// Process lifecycle only: open the store, migrate, bootstrap, listen, run the worker, and undo it all in
+// order on SIGTERM/SIGINT. What the API does lives in app.ts, what the worker does in engine/.
+
+export interface Running {
+  /** Where the API answers; absent for a worker-only process. */
+  url?: string;
+  /** Graceful: stop accepting, let the worker give back its lease, close the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Run the embedded worker (false for `serve --no-worker`). */
+  worker: boolean;
+  /** Exit the process on SIGTERM/SIGINT after stopping (default true); embedders pass false. */
+  handleSignals?: boolean;
+}
+
+/**
+ * A worker that has not released its lease by then is abandoned: its lease expires and another worker
+ * resumes from the last checkpoint, so giving up loses nothing, it only delays that request.
+ */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/**
+ * Fastify's request serializer logs only method, url, host and remote address; headers and bodies carry
+ * API keys and account numbers, so they stay out. The redaction is a second fence should anyone ever log a
+ * request's headers by hand.
+ */
+export function createLogger(config: Config): Logger {
+  return pino({
+    name: 'sluice',
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'headers["x-api-key"]', 'headers.authorization'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export async function startServer(config: Config, options: StartOptions): Promise<Running> {
+  const logger = createLogger(config);
+  // Only a process with a worker needs PostgreSQL's LISTEN connection for wake-ups.
+  const store = await openStore(config, options.worker);
+  try {
+    const boot = await bootstrapIfEmpty(store.db, config.bootstrapKey, Date.now());
+    if (boot && config.bootstrapKey) {
+      // The operator chose the key, so it is not echoed into whatever collects stdout.
+      out(`Created environment '${boot.environment}' with the API key from SLUICE_BOOTSTRAP_KEY.`);
+    } else if (boot) {
+      printNewKey(`Created environment '${boot.environment}'. Your API key (shown only once):`, boot.key);
+    }
+
+    const metrics = createMetrics();
+    const app = await buildApp({ store, config, metrics }, { loggerInstance: logger });
+    await app.listen({ host: config.host, port: config.port });
+    const url = displayUrl(app.server.address() as AddressInfo);
+
+    const worker = options.worker
+      ? new Worker(store, config.engine, { metrics, logger: logger.child({ component: 'worker' }) })
+      : undefined;
+    worker?.start();
+
+    // A line of its own, stable in wording, so scripts and tests can learn a port chosen with PORT=0.
+    out(`Listening on ${url}${worker ? '' : ' (API only, no worker)'}`);
+
+    const running: Running = {
+      url,
+      stop: once(async () => {
+        // Stop accepting and stop claiming together; both still need the store, which closes last.
+        await Promise.all([app.close(), worker?.stop()]);
+        await store.close();
+      }),
+    };
+    if (options.handleSignals ?? true) exitOnSignals(running, logger);
+    return running;
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The worker-only process (`sluice worker`): no HTTP, same shutdown. */
+export async function startWorker(config: Config, options: { handleSignals?: boolean } = {}): Promise<Running> {
+  const logger = createLogger(config);
+  const store = await openStore(config, true);
+  let worker: Worker;
+  try {
+    worker = new Worker(store, config.engine, { metrics: createMetrics(), logger: logger.child({ component: 'worker' }) });
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  worker.start();
+  out(`Worker started on ${store.caps.dialect}`);
+  const running: Running = {
+    stop: once(async () => {
+      await worker.stop();
+      await store.close();
+    }),
+  };
+  if (options.handleSignals ?? true) exitOnSignals(running, logger);
+  return running;
+}
+
+/** Every process migrates on start (append-only, safe to run concurrently), so none meets an old schema. */
+async function openStore(config: Config, listen: boolean): Promise<Store> {
+  const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, listen });
+  try {
+    await migrateToLatest(store);
+    return store;
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+function exitOnSignals(running: Running, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal during shutdown: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    running.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** A wildcard bind address is not something a browser or curl can open. */
+function displayUrl(address: AddressInfo): string {
+  const host = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
+  return `http://${address.family === 'IPv6' && host !== 'localhost' ? `[${host}]` : host}:${address.port}`;
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let promise: Promise<void> | undefined;
+  return () => (promise ??= fn());
+}

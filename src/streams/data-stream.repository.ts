@@ -1,0 +1,96 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { DataStreamTable } from './data-stream.table.js';
+
+export type DataStreamRow = Selectable<DataStreamTable>;
+
+export const SYNC_DELETE_LIMIT = 10_000;
+
+export async function findStreamByKey(db: Kysely<Database>, environmentId: number, key: string) {
+  return db
+    .selectFrom('data_streams')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function findStreamsByKeys(db: Kysely<Database>, environmentId: number, keys: string[]) {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('data_streams')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('key', 'in', keys)
+    .execute();
+}
+
+export async function listStreams(db: Kysely<Database>, environmentId: number) {
+  return db
+    .selectFrom('data_streams')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function insertStream(
+  db: Kysely<Database>,
+  values: { environment_id: number; key: string; name: string; description: string | null; type: string; now: number },
+): Promise<DataStreamRow | undefined> {
+  const { now, ...rest } = values;
+  // ON CONFLICT keeps a duplicate key from aborting the surrounding transaction on PostgreSQL.
+  return db
+    .insertInto('data_streams')
+    .values({ ...rest, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.columns(['environment_id', 'key']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateStream(
+  db: Kysely<Database>,
+  id: number,
+  changes: { name?: string; description?: string | null },
+  now: number,
+) {
+  return db
+    .updateTable('data_streams')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Bulk requests that still write into the stream; a delete or reset must wait for them (SPEC 24). */
+export async function activeBulkRequestIds(db: Kysely<Database>, streamId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('bulk_requests')
+    .select('id')
+    .where('data_stream_id', '=', streamId)
+    .where('status', 'in', ['pending', 'processing'])
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Counts up to `limit + 1` only: enough to decide sync vs async without counting a huge stream. */
+export async function countRecordsUpTo(db: Kysely<Database>, streamId: number, limit: number): Promise<number> {
+  const rows = await db
+    .selectFrom('records')
+    .select('id')
+    .where('data_stream_id', '=', streamId)
+    .limit(limit + 1)
+    .execute();
+  return rows.length;
+}
+
+/** Removes the stream and everything that belongs only to it; bulk request history stays. */
+export async function deleteStreamNow(trx: Transaction<Database>, streamId: number): Promise<void> {
+  await trx.deleteFrom('records').where('data_stream_id', '=', streamId).execute();
+  await trx.deleteFrom('import_batches').where('data_stream_id', '=', streamId).execute();
+  await trx.deleteFrom('property_definitions').where('data_stream_id', '=', streamId).execute();
+  await trx.deleteFrom('data_streams').where('id', '=', streamId).execute();
+}
