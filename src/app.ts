@@ -7,6 +7,7 @@ import { errorHandler } from './http/error-handler.js';
 import { openapi } from './http/openapi.js';
 import { probeRoutes } from './http/probes.routes.js';
 import { rateLimiting } from './http/rate-limit.js';
+import { validatorCompiler } from './http/validation.js';
 import type { App, RouteDeps } from './http/types.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { dataStreamRoutes } from './streams/data-stream.routes.js';
@@ -31,6 +32,8 @@ const BODY_LIMIT = 32 * 1024 * 1024;
  */
 export async function app(instance: App, opts: AppOptions & { metrics: Metrics }) {
   const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now: opts.now ?? Date.now };
+
+  instance.setValidatorCompiler(validatorCompiler);
 
   // External plugins
   await instance.register(openapi);
@@ -64,7 +67,6 @@ export async function buildApp(opts: AppOptions, fastifyOptions: FastifyServerOp
     bodyLimit: BODY_LIMIT,
     // Account numbers and keys live in bodies and headers: log neither, only method, url and status.
     logger: fastifyOptions.logger ?? false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     ...fastifyOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await instance.register(app, { ...opts, metrics: opts.metrics ?? createMetrics() });

@@ -13,7 +13,8 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
     const path = first?.instancePath ? `${where}${first.instancePath.replaceAll('/', '.')}` : where;
     const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
     const message = missing ? `${path}.${missing} is required` : `${path} ${first?.message ?? 'is invalid'}`;
-    return new AppError('validation_failed', message, {
+    // Query strings hold filters, cursors and limits: their problems are `invalid_filter` (SPEC 2).
+    return new AppError(where === 'querystring' ? 'invalid_filter' : 'validation_failed', message, {
       errors: error.validation.slice(0, 20).map((v) => ({
         field: `${where}${v.instancePath.replaceAll('/', '.')}`,
         message: v.message ?? 'is invalid',
