@@ -24,6 +24,8 @@ export interface EngineContext {
   now: () => number;
   /** True once the worker is shutting down: finish the chunk in hand, then give the request back. */
   stopping: () => boolean;
+  /** Observer called after each committed chunk (progress reporting; tests use it to pause a run). */
+  afterChunk?: (bulkRequestId: number, processedSoFar: number) => void | Promise<void>;
 }
 
 export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'released' | 'lost' | 'errored';
@@ -76,6 +78,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
       now: 0,
     };
     let nextIndex = request.next_index;
+    let processed = request.processed_items;
     for (;;) {
       if (lost) return leaseLost(ctx, id);
       if (ctx.stopping()) {
@@ -123,6 +126,8 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
         return 'completed';
       }
       nextIndex = lastIndex + 1;
+      processed += outcome.counts.processed;
+      await ctx.afterChunk?.(id, processed);
     }
   } catch (error) {
     if (error instanceof LeaseLost) return leaseLost(ctx, id);

@@ -13,6 +13,7 @@ export interface WorkerOptions {
   logger?: EngineLogger;
   workerId?: string;
   now?: () => number;
+  afterChunk?: EngineContext['afterChunk'];
 }
 
 /**
@@ -43,6 +44,7 @@ export class Worker {
       logger: options.logger ?? silent,
       now: options.now ?? Date.now,
       stopping: () => this.stopping,
+      ...(options.afterChunk ? { afterChunk: options.afterChunk } : {}),
     };
   }
 
