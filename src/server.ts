@@ -115,7 +115,9 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
 
 /** Every process migrates on start (append-only, safe to run concurrently), so none meets an old schema. */
 async function openStore(config: Config, listen: boolean): Promise<Store> {
-  const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, listen });
+  // A frozen worker's open transaction must end well before its lease does, or nobody can take over.
+  const idleInTransactionTimeoutMs = Math.min(30_000, Math.floor(config.engine.leaseMs / 2));
+  const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, listen, idleInTransactionTimeoutMs });
   try {
     await migrateToLatest(store);
     return store;
