@@ -7,6 +7,7 @@ import {
   checkMetadataAgainstDefinitions,
   isDate,
   isDateTime,
+  isPossibleStreamKey,
   validateRecordFields,
   type ValidationResult,
 } from '../src/records/validate-record.js';
@@ -152,8 +153,18 @@ describe('validateRecordFields', () => {
     assert.ok(big.message.length < 200, 'the value is not echoed');
   });
 
-  test('data_stream_key must be a string', () => {
-    assert.equal(errorOf(validateRecordFields({ ...base, data_stream_key: 5 })).code, 'unknown_data_stream');
+  test('data_stream_key must be a string that could be a stream key; its other errors come first', () => {
+    for (const data_stream_key of [5, '', 'has space', 'k'.repeat(65), 'nul\u0000', 'slash/no']) {
+      assert.equal(errorOf(validateRecordFields({ ...base, data_stream_key })).code, 'unknown_data_stream', String(data_stream_key));
+    }
+    assert.equal(errorOf(validateRecordFields({ ...base, data_stream_key: 'has space', date: 'bad' })).code, 'invalid_date');
+    assert.ok(isPossibleStreamKey('a.b:c_d-e'));
+  });
+
+  test('NUL, which PostgreSQL text cannot hold, is refused in description and external_id', () => {
+    assert.equal(errorOf(validateRecordFields({ ...base, description: 'a\u0000' })).code, 'invalid_description');
+    assert.equal(errorOf(validateRecordFields({ ...base, external_id: '\u0000' })).code, 'invalid_external_id');
+    assert.ok(validateRecordFields({ ...base, metadata: { '\u0000': '\u0000' } }).ok, 'metadata JSON escapes it');
   });
 
   test('unknown fields are ignored', () => {

@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { parseId } from '../http/pagination.js';
 import { commonErrors, IdParams } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
+import { isPossibleStreamKey } from '../records/validate-record.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import {
   deleteDefinition,
@@ -25,6 +26,11 @@ const IMMUTABLE = ['key', 'type', 'data_stream_key'] as const;
 export async function propertyDefinitionRoutes(app: App, deps: RouteDeps) {
   const { store, now } = deps;
 
+  /** A key that cannot be a stream key is not looked up: it names nothing (and may hold what PostgreSQL refuses). */
+  async function findStream(environmentId: number, key: string) {
+    return isPossibleStreamKey(key) ? findStreamByKey(store.db, environmentId, key) : undefined;
+  }
+
   async function definitionOr404(environmentId: number, rawId: string) {
     const row = await findDefinition(store.db, environmentId, parseId(rawId, 'property_definition_not_found'));
     if (!row) throw new AppError('property_definition_not_found');
@@ -43,7 +49,7 @@ export async function propertyDefinitionRoutes(app: App, deps: RouteDeps) {
       },
     },
     async (request) => {
-      const stream = await findStreamByKey(store.db, request.environment.id, request.query.data_stream_key);
+      const stream = await findStream(request.environment.id, request.query.data_stream_key);
       if (!stream) throw new AppError('data_stream_not_found');
       const rows = await listDefinitions(store.db, request.environment.id, stream.id);
       return rows.map((row) => serializeDefinition(row, row.data_stream_key));
@@ -63,7 +69,7 @@ export async function propertyDefinitionRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const { key, name, type, optional, data_stream_key } = request.body;
-      const stream = await findStreamByKey(store.db, request.environment.id, data_stream_key);
+      const stream = await findStream(request.environment.id, data_stream_key);
       if (!stream) throw new AppError('unknown_data_stream', undefined, { data_stream_key });
       const row = await insertDefinition(
         store.db,

@@ -8,6 +8,9 @@ const PropertyTypeSchema = StringEnum(['number', 'date', 'datetime', 'string', '
   description: 'number: a JSON number; date: YYYY-MM-DD; datetime: RFC 3339 with a zone; string; boolean',
 });
 
+/** Any characters but NUL, which PostgreSQL text cannot hold. */
+const NO_NUL = '^[^\\u0000]*$';
+
 export const PropertyDefinition = Type.Object(
   {
     id: Type.Integer(),
@@ -23,8 +26,8 @@ export const PropertyDefinition = Type.Object(
 );
 
 export const CreatePropertyDefinitionBody = Type.Object({
-  key: Type.String({ minLength: 1, maxLength: 255, description: 'A top-level metadata key, matched exactly (no dotted paths)' }),
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  key: Type.String({ minLength: 1, maxLength: 255, pattern: NO_NUL, description: 'A top-level metadata key, matched exactly (no dotted paths)' }),
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL }),
   type: PropertyTypeSchema,
   optional: Type.Optional(Type.Boolean({ default: false })),
   data_stream_key: Type.String({ description: 'Must name an existing data stream' }),
@@ -32,7 +35,7 @@ export const CreatePropertyDefinitionBody = Type.Object({
 
 export const UpdatePropertyDefinitionBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL })),
     optional: Type.Optional(Type.Boolean()),
   },
   { description: 'key, type and data_stream_key cannot be changed (422 immutable_field): delete and re-create instead.' },

@@ -83,15 +83,18 @@ export function mergeMetadata(current: Record<string, unknown>, patch: Record<st
 
 /** Applies a PATCH body and returns the updated record; throws the AppError to answer otherwise. */
 export async function patchRecord(store: Store, environmentId: number, id: number, body: unknown, now: number): Promise<RecordWithStreamKey> {
-  if (!isPlainObject(body)) fail({ code: 'invalid_record', message: 'the body must be a JSON object' });
-  const { changes, metadataPatch } = changesFrom(body);
   let streamId: number | undefined;
+  let newExternalId: string | null | undefined;
   try {
     return await store.db.transaction().execute(async (trx) => {
       // Locked (PostgreSQL) or under the write lock (SQLite): two concurrent metadata merges both land.
       const row = await findRecordForUpdate(trx, environmentId, id, store.caps.rowLocks);
+      // Existence first: an id of another environment answers 404 whatever the body holds.
       if (!row) throw new AppError('record_not_found');
       streamId = row.data_stream_id;
+      if (!isPlainObject(body)) fail({ code: 'invalid_record', message: 'the body must be a JSON object' });
+      const { changes, metadataPatch } = changesFrom(body);
+      newExternalId = changes.external_id;
 
       if (metadataPatch) {
         const merged = mergeMetadata(JSON.parse(row.metadata) as Record<string, unknown>, metadataPatch);
@@ -114,8 +117,8 @@ export async function patchRecord(store: Store, environmentId: number, id: numbe
     });
   } catch (error) {
     // Another writer took the external_id between our check and our update.
-    if (isUniqueViolation(error) && streamId !== undefined && typeof changes.external_id === 'string') {
-      const holder = await findRecordIdByExternalId(store.db, streamId, changes.external_id);
+    if (isUniqueViolation(error) && streamId !== undefined && typeof newExternalId === 'string') {
+      const holder = await findRecordIdByExternalId(store.db, streamId, newExternalId);
       if (holder !== undefined) throw new AppError('duplicate_external_id', undefined, { record_id: holder });
     }
     throw error;

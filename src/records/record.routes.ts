@@ -16,7 +16,7 @@ import {
   type RecordRow,
 } from './record.repository.js';
 import { CreateRecordBody, ListRecordsQuery, RecordPage, RecordSchema, serializeRecord, UpdateRecordBody } from './record.schemas.js';
-import { checkMetadataAgainstDefinitions, validateRecordFields, type ItemError } from './validate-record.js';
+import { checkMetadataAgainstDefinitions, isPossibleStreamKey, validateRecordFields, type ItemError } from './validate-record.js';
 
 const tags = ['Records'];
 
@@ -125,6 +125,9 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
 
       // Sluice does not reconcile: no record is in a reconciliation or a match, every record is unmatched.
       if (q.reconciliation_id !== undefined || q.reconciliation_match_id !== undefined || q.status === 'matched') return empty;
+      // Values no record can hold (a malformed stream key, a NUL PostgreSQL cannot even compare) match nothing.
+      if (q.data_stream_key !== undefined && !isPossibleStreamKey(q.data_stream_key)) return empty;
+      if (q.external_id !== undefined && q.external_id.includes('\u0000')) return empty;
 
       const environmentId = request.environment.id;
       let dataStreamId: number | undefined;

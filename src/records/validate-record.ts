@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../errors/catalogue.js';
 import { normalizeCurrency } from '../money/currencies.js';
 import type { PropertyType } from '../properties/property-definition.table.js';
+import { STREAM_KEY_PATTERN } from '../streams/data-stream.schemas.js';
 import type { Direction } from './record.table.js';
 
 // One record's validation, shared by POST/PATCH /records and by the bulk engine for every item. It runs
@@ -36,6 +37,20 @@ export const METADATA_MAX_BYTES = 16 * 1024;
 export const DEFAULT_CURRENCY = 'USD';
 
 const REQUIRED = ['date', 'data_stream_key', 'amount', 'direction'] as const;
+const STREAM_KEY = new RegExp(STREAM_KEY_PATTERN);
+
+/**
+ * Whether a string could be a data stream key at all. Callers use it to answer "no such stream" without a
+ * query, which also keeps strings PostgreSQL cannot hold in text (NUL) away from the database.
+ */
+export function isPossibleStreamKey(key: string): boolean {
+  return STREAM_KEY.test(key);
+}
+
+/** PostgreSQL text cannot hold U+0000; refusing it here keeps both databases storing the same thing. */
+function hasNul(value: string): boolean {
+  return value.indexOf('\u0000') !== -1;
+}
 
 function fail(code: ErrorCode, field: string | undefined, message: string): { ok: false; error: ItemError } {
   return { ok: false, error: field === undefined ? { code, message } : { code, message, field } };
@@ -170,6 +185,7 @@ export function checkDate(value: unknown): ItemError | undefined {
 export function checkDescription(value: unknown): ItemError | undefined {
   if (value === null) return undefined;
   if (typeof value !== 'string') return err('invalid_description', 'description', 'description must be a string');
+  if (hasNul(value)) return err('invalid_description', 'description', 'description must not contain NUL (U+0000) characters');
   if (!withinChars(value, DESCRIPTION_MAX_CHARS)) {
     return err('invalid_description', 'description', `description is longer than ${DESCRIPTION_MAX_CHARS} characters`);
   }
@@ -180,6 +196,7 @@ export function checkExternalId(value: unknown): ItemError | undefined {
   if (value === null) return undefined;
   if (typeof value !== 'string') return err('invalid_external_id', 'external_id', 'external_id must be a string');
   if (value.length === 0) return err('invalid_external_id', 'external_id', 'external_id must not be empty; omit it instead');
+  if (hasNul(value)) return err('invalid_external_id', 'external_id', 'external_id must not contain NUL (U+0000) characters');
   if (!withinChars(value, EXTERNAL_ID_MAX_CHARS)) {
     return err('invalid_external_id', 'external_id', `external_id is longer than ${EXTERNAL_ID_MAX_CHARS} characters`);
   }
@@ -257,6 +274,11 @@ export function validateRecordFields(input: unknown): ValidationResult {
     if (typeof json !== 'string') return { ok: false, error: json };
     metadata = rawMetadata as Record<string, unknown>;
     metadataJson = json;
+  }
+
+  // Last, where callers check that the stream exists: the same record gets the same first error either way.
+  if (!isPossibleStreamKey(streamKey)) {
+    return fail('unknown_data_stream', 'data_stream_key', 'data_stream_key names no data stream in this environment');
   }
 
   const amount = input.amount as number;
