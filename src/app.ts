@@ -7,6 +7,7 @@ import { errorHandler } from './http/error-handler.js';
 import { openapi } from './http/openapi.js';
 import { probeRoutes } from './http/probes.routes.js';
 import { rateLimiting } from './http/rate-limit.js';
+import { textGuard } from './http/text-guard.js';
 import { validatorCompiler } from './http/validation.js';
 import type { App, RouteDeps } from './http/types.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -42,6 +43,7 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
   // Sluice's plugins
   await instance.register(errorHandler);
   await instance.register(auth, { store: opts.store });
+  await instance.register(textGuard);
   instance.addHook('onResponse', async (request, reply) => {
     opts.metrics.httpDuration
       .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))

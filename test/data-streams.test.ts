@@ -69,3 +69,29 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  describe(`text the database cannot hold [${backend}]`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(backend);
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    test('NUL in a path, a query or a stream field answers 422, never 500', async () => {
+      const path = await t.call('GET', '/v1/data_streams/a%00b');
+      assert.equal(path.status, 422);
+      assert.equal(path.body.error, 'validation_failed');
+      const query = await t.call('GET', '/v1/bulk_requests?source=csv%00');
+      assert.equal(query.status, 422);
+      assert.equal(query.body.error, 'invalid_filter');
+      const body = await t.call('POST', '/v1/data_streams', { key: 'nul', name: 'a\u0000b' });
+      assert.equal(body.status, 422);
+      await t.call('POST', '/v1/data_streams', { key: 'nul', name: 'ok' });
+      const patch = await t.call('PATCH', '/v1/data_streams/nul', { description: '\u0000' });
+      assert.equal(patch.status, 422);
+    });
+  });
+}

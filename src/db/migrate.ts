@@ -1,11 +1,13 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Store } from './connect.js';
 import { up0001 } from './migrations/0001_initial.js';
+import { up0002 } from './migrations/0002_records_by_bulk_request.js';
 
 /** Numbered, append-only. Each entry's name sorts in the order it must run. */
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001_initial': { up: up0001(store.caps) },
+    '0002_records_by_bulk_request': { up: up0002 },
   };
 }
 

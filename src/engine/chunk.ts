@@ -45,6 +45,8 @@ export async function prepareChunk(store: Store, request: ClaimedRequest, items:
         .selectFrom('property_definitions')
         .select(['data_stream_id', 'key', 'type', 'optional'])
         .where('data_stream_id', 'in', rows.map((r) => r.id))
+        // Same order as POST /records checks them, so one record reports the same first error either way.
+        .orderBy('id')
         .execute();
       for (const def of defs) {
         const list = definitions.get(def.data_stream_id) ?? [];

@@ -3,6 +3,9 @@ import { Type, type TSchema } from 'typebox';
 // Building blocks shared by the route schemas. The route schemas are the single source of the OpenAPI
 // document (/v1/openapi.json), so what is declared here is what clients are promised.
 
+/** Any characters but NUL (U+0000), which PostgreSQL text cannot hold: a pattern for free-text fields. */
+export const NO_NUL = '^[^\\u0000]*$';
+
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC, with Z' });

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { iso } from '../http/pagination.js';
-import { Timestamp } from '../http/schemas.js';
+import { NO_NUL, Timestamp } from '../http/schemas.js';
 import { StringEnum } from '../records/record.schemas.js';
 import type { PropertyDefinitionRow } from './property-definition.repository.js';
 
@@ -8,8 +8,6 @@ const PropertyTypeSchema = StringEnum(['number', 'date', 'datetime', 'string', '
   description: 'number: a JSON number; date: YYYY-MM-DD; datetime: RFC 3339 with a zone; string; boolean',
 });
 
-/** Any characters but NUL, which PostgreSQL text cannot hold. */
-const NO_NUL = '^[^\\u0000]*$';
 
 export const PropertyDefinition = Type.Object(
   {

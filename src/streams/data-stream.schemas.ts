@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Timestamp } from '../http/schemas.js';
+import { NO_NUL, Timestamp } from '../http/schemas.js';
 import { iso } from '../http/pagination.js';
 import type { DataStreamRow } from './data-stream.repository.js';
 
@@ -20,15 +20,15 @@ export const DataStream = Type.Object(
 
 export const CreateDataStreamBody = Type.Object({
   key: Type.String({ description: 'Unique immutable identifier: 1-64 of A-Z a-z 0-9 _ . : -' }),
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL }),
+  description: Type.Optional(Type.String({ maxLength: 1000, pattern: NO_NUL })),
   type: Type.Optional(Type.Union([Type.Literal('api'), Type.Literal('bank_feed')], { default: 'api' })),
   bank_account_id: Type.Optional(Type.String()),
 });
 
 export const UpdateDataStreamBody = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL })),
+  description: Type.Optional(Type.Union([Type.String({ maxLength: 1000, pattern: NO_NUL }), Type.Null()])),
 });
 
 export function serializeStream(row: DataStreamRow) {
