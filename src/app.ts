@@ -16,6 +16,8 @@ import { recordRoutes } from './records/record.routes.js';
 import { propertyDefinitionRoutes } from './properties/property-definition.routes.js';
 import { bulkCreateRoutes } from './bulk/bulk-create.routes.js';
 import { bulkRequestRoutes } from './bulk/bulk-request.routes.js';
+import { uploadRoutes } from './uploads/upload.routes.js';
+import { importBatchRoutes } from './imports/import-batch.routes.js';
 
 export interface AppOptions {
   store: Store;
@@ -59,6 +61,8 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
       await v1.register(propertyDefinitionRoutes, deps);
       await v1.register(bulkCreateRoutes, deps);
       await v1.register(bulkRequestRoutes, deps);
+      await v1.register(uploadRoutes, deps);
+      await v1.register(importBatchRoutes, deps);
     },
     { prefix: '/v1' },
   );

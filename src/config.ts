@@ -26,7 +26,17 @@ export interface Config {
   bootstrapKey: string | undefined;
   logLevel: string;
   rateLimit: { max: number; windowMs: number };
+  uploads: UploadLimits;
   engine: EngineConfig;
+}
+
+export interface UploadLimits {
+  /** Largest file accepted; beyond it the upload ends `failed` with `file_too_large`. */
+  maxBytes: number;
+  /** Longest line (CSV record or NACHA line); longer ones end the upload `failed` with `line_too_long`. */
+  maxLineBytes: number;
+  /** Items staged per transaction while a file streams in. */
+  stageBatch: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +101,11 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: {
       max: integer(env, 'SLUICE_RATE_LIMIT_MAX', 6000, 1, 10_000_000, problems),
       windowMs: integer(env, 'SLUICE_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000, problems),
+    },
+    uploads: {
+      maxBytes: integer(env, 'SLUICE_MAX_UPLOAD_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER, problems),
+      maxLineBytes: integer(env, 'SLUICE_MAX_LINE_BYTES', 1024 ** 2, 94, 256 * 1024 ** 2, problems),
+      stageBatch: integer(env, 'SLUICE_STAGE_BATCH', 2000, 1, 100_000, problems),
     },
     engine,
   };

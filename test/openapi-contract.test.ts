@@ -23,7 +23,7 @@ const OPERATIONS: Array<{ method: string; path: string; pending?: string }> = [
   { method: 'post', path: '/data_streams/{key}/reset', pending: 'issue 3 (stream operations)' },
   { method: 'get', path: '/data_streams/{key}/operations/{id}', pending: 'issue 3 (stream operations)' },
   { method: 'get', path: '/data_streams/{key}/health', pending: 'issue 3 (stream health)' },
-  { method: 'get', path: '/data_streams/{key}/import_batches', pending: 'issue 3 (import batches)' },
+  { method: 'get', path: '/data_streams/{key}/import_batches' },
   { method: 'get', path: '/data_stream_property_definitions' },
   { method: 'post', path: '/data_stream_property_definitions' },
   { method: 'get', path: '/data_stream_property_definitions/{id}' },
@@ -39,8 +39,8 @@ const OPERATIONS: Array<{ method: string; path: string; pending?: string }> = [
   { method: 'get', path: '/bulk_requests/{id}' },
   { method: 'post', path: '/bulk_requests/{id}/cancel' },
   { method: 'post', path: '/bulk_requests/{id}/retry' },
-  { method: 'get', path: '/import_batches/{id}', pending: 'issue 3 (import batches)' },
-  { method: 'get', path: '/import_batches/{id}/records', pending: 'issue 3 (import batches)' },
+  { method: 'get', path: '/import_batches/{id}' },
+  { method: 'get', path: '/import_batches/{id}/records' },
 ];
 
 function deref(doc: Schema, schema: Schema | undefined, seen = new Set<string>()): Schema | undefined {

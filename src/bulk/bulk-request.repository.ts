@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import type { Keyset } from '../http/pagination.js';
 import { stageItems, type StagedItem } from '../engine/sql/stage-items.js';
 import type { BulkRequestTable, BulkSource, BulkStatus, OnConflict } from './bulk-request.table.js';
+import { UNRETRYABLE_KINDS } from '../uploads/upload.repository.js';
 
 export type BulkRequestRow = Selectable<BulkRequestTable>;
 
@@ -250,6 +251,14 @@ export async function retryBulkRequest(
     throw new AppError('bulk_request_not_retryable', `Bulk request ${id} is ${parent.status}; only failed or cancelled requests can be retried.`, {
       status: parent.status,
     });
+  }
+  const kind = parent.error_details ? (JSON.parse(parent.error_details) as { kind?: string }).kind : undefined;
+  if (kind !== undefined && UNRETRYABLE_KINDS.has(kind)) {
+    throw new AppError(
+      'bulk_request_not_retryable',
+      `Bulk request ${id} ended before its file was received whole (${kind}); nothing of it was staged. Upload the file again.`,
+      { status: parent.status, kind },
+    );
   }
   const child = await trx.selectFrom('bulk_requests').select('id').where('parent_bulk_request_id', '=', id).executeTakeFirst();
   if (child) {

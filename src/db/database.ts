@@ -4,7 +4,7 @@ import type { DataStreamTable } from '../streams/data-stream.table.js';
 import type { PropertyDefinitionTable } from '../properties/property-definition.table.js';
 import type { RecordTable } from '../records/record.table.js';
 import type { BulkRequestItemTable, BulkRequestResultTable, BulkRequestTable } from '../bulk/bulk-request.table.js';
-import type { ImportBatchTable } from '../bulk/import-batch.table.js';
+import type { ImportBatchTable } from '../imports/import-batch.table.js';
 
 /** Every table, as Kysely sees it. Timestamps are integer epoch milliseconds on both databases. */
 export interface Database {

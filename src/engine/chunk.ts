@@ -8,6 +8,7 @@ import type { ClaimedRequest } from './sql/claim-request.js';
 import { conflictKey, findExisting } from './sql/find-existing.js';
 import { insertRecords, type NewRecordRow, type RecordsContext } from './sql/insert-records.js';
 import { insertResults, type ResultRow } from './sql/insert-results.js';
+import { addToImportBatch, dropEmptyImportBatch, ensureImportBatch } from './sql/import-batch.js';
 import type { ItemRow } from './sql/read-items.js';
 import type { ItemDecoder } from './sources.js';
 
@@ -98,6 +99,13 @@ export async function prepareChunk(store: Store, request: ClaimedRequest, items:
  * the earlier had existed before; earlier chunks are already records, earlier items of this chunk are
  * tracked in `firstOf`).
  */
+/** Where an upload's records are accounted: its root request (retries share it), null for JSON and dry runs. */
+export interface ImportBatchTarget {
+  rootBulkRequestId: number;
+  source: 'csv_upload' | 'nacha_upload';
+  filename: string | null;
+}
+
 export async function writeChunk(
   trx: Transaction<Database>,
   store: Store,
@@ -105,7 +113,8 @@ export async function writeChunk(
   ctx: RecordsContext,
   chunk: PreparedChunk,
   itemCount: number,
-): Promise<ChunkCounts> {
+  importBatch: ImportBatchTarget | null,
+): Promise<{ counts: ChunkCounts; importBatchId: number | null }> {
   const results: ResultRow[] = [...chunk.failures];
   const toInsert: NewRecordRow[] = [];
   const later: NewRecordRow[] = [];
@@ -135,7 +144,30 @@ export async function writeChunk(
       else results.push({ item_index: row.item_index, status: 'successful', record_id: null, error_code: null, error: null, data_stream_id: row.data_stream_id, external_id: row.external_id });
     }
   } else {
+    let newBatch = false;
+    if (importBatch && ctx.importBatchId === null && toInsert.length > 0) {
+      const first = toInsert[0]!;
+      const batch = await ensureImportBatch(trx, {
+        environmentId: request.environment_id,
+        dataStreamId: first.data_stream_id,
+        rootBulkRequestId: importBatch.rootBulkRequestId,
+        source: importBatch.source,
+        filename: importBatch.filename,
+        currency: first.currency,
+        now: ctx.now,
+      });
+      ctx = { ...ctx, importBatchId: batch.id };
+      newBatch = batch.created;
+    }
     created = await insertRecords(trx, store, ctx, toInsert);
+    if (ctx.importBatchId !== null) {
+      const createdRows = toInsert.filter((r) => created.has(r.item_index));
+      await addToImportBatch(trx, ctx.importBatchId, createdRows);
+      if (newBatch && createdRows.length === 0) {
+        await dropEmptyImportBatch(trx, ctx.importBatchId);
+        ctx = { ...ctx, importBatchId: null };
+      }
+    }
     const missing = toInsert.filter((r) => !created.has(r.item_index));
     if (missing.length > 0) {
       const existing = await findExisting(trx, store, missing.map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string })));
@@ -170,5 +202,5 @@ export async function writeChunk(
 
   const failed = results.filter((r) => r.status === 'failed').length;
   const successful = itemCount - failed - skipped;
-  return { processed: itemCount, successful, failed, skipped };
+  return { counts: { processed: itemCount, successful, failed, skipped }, importBatchId: ctx.importBatchId };
 }

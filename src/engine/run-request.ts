@@ -1,7 +1,7 @@
 import type { Store } from '../db/connect.js';
 import type { EngineConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import { prepareChunk, writeChunk } from './chunk.js';
+import { prepareChunk, writeChunk, type ImportBatchTarget } from './chunk.js';
 import { advanceCheckpoint } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import { readFence } from './sql/fence.js';
@@ -33,11 +33,14 @@ export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'released' | 'lo
 /** Thrown inside a chunk transaction to roll it back when the fence says the request is no longer ours. */
 class LeaseLost extends Error {}
 
-/** Finds the import batch a request's records belong to; file ingestion registers it. */
-export type ImportBatchResolver = (store: Store, request: ClaimedRequest) => Promise<number | null>;
-let resolveImportBatch: ImportBatchResolver = async () => null;
-export function setImportBatchResolver(resolver: ImportBatchResolver): void {
-  resolveImportBatch = resolver;
+function importBatchTarget(request: ClaimedRequest): ImportBatchTarget | null {
+  if (request.source === 'bulk_api' || request.dry_run === 1) return null;
+  const options = JSON.parse(request.options) as { root_bulk_request_id?: number };
+  return {
+    rootBulkRequestId: options.root_bulk_request_id ?? request.id,
+    source: RECORD_SOURCE[request.source] as ImportBatchTarget['source'],
+    filename: request.filename,
+  };
 }
 
 /**
@@ -70,13 +73,9 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
 
   try {
     const decode = decoderFor(request);
-    const recordsContext = {
-      environmentId: request.environment_id,
-      bulkRequestId: id,
-      source: RECORD_SOURCE[request.source],
-      importBatchId: request.dry_run === 1 ? null : await resolveImportBatch(store, request),
-      now: 0,
-    };
+    const importBatch = importBatchTarget(request);
+    let importBatchId: number | null = null;
+    const recordsContext = { environmentId: request.environment_id, bulkRequestId: id, source: RECORD_SOURCE[request.source] };
     let nextIndex = request.next_index;
     let processed = request.processed_items;
     for (;;) {
@@ -100,13 +99,14 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
           await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now });
           return 'cancelled' as const;
         }
-        const counts =
+        const written =
           items.length > 0
-            ? await writeChunk(trx, store, request, { ...recordsContext, now }, prepared, items.length)
-            : { processed: 0, successful: 0, failed: 0, skipped: 0 };
+            ? await writeChunk(trx, store, request, { ...recordsContext, importBatchId, now }, prepared, items.length, importBatch)
+            : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId };
+        const counts = written.counts;
         const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
         if (!advanced) throw new LeaseLost();
-        return { counts, complete };
+        return { counts, complete, importBatchId: written.importBatchId };
       });
 
       if (outcome === 'cancelled') {
@@ -126,6 +126,8 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
         return 'completed';
       }
       nextIndex = lastIndex + 1;
+      // Only now that the chunk committed: a batch created in a rolled-back transaction never existed.
+      importBatchId = outcome.importBatchId;
       processed += outcome.counts.processed;
       await ctx.afterChunk?.(id, processed);
     }

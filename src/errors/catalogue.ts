@@ -76,6 +76,13 @@ export const CATALOGUE = {
     status: 409,
     message: 'This bulk request already has a retry; retry that one instead.',
   },
+  // Uploads (whole-file problems also appear as `error_details.errors[].code` of a failed request)
+  invalid_upload_option: { status: 422, message: 'An upload option is not valid.' },
+  upload_in_progress: {
+    status: 409,
+    message: 'An upload with this Idempotency-Key is still being received; retry when it has finished.',
+  },
+  missing_file: { status: 422, message: 'The multipart upload has no "file" part.' },
   worker_gave_up: {
     status: 500,
     message: 'The request was claimed too many times without finishing and was given up.',

@@ -20,6 +20,7 @@ export interface RecordsContext {
   environmentId: number;
   bulkRequestId: number;
   source: RecordSource;
+  /** Set once the upload's import batch exists; records of uploads carry it. */
   importBatchId: number | null;
   now: number;
 }
