@@ -5,6 +5,8 @@ import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
 import { registerStreams } from './commands/streams.js';
+import { registerUpload } from './commands/upload.js';
+import { registerWatch } from './commands/watch.js';
 import { CliError } from './context.js';
 
 // Exit codes: 0 done, 1 the command failed, 2 the command could not start (bad configuration or usage).
@@ -23,6 +25,8 @@ registerServe(program);
 registerMigrate(program);
 registerKeys(program);
 registerStreams(program);
+registerUpload(program);
+registerWatch(program);
 
 try {
   await program.parseAsync(process.argv);

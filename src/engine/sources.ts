@@ -21,15 +21,18 @@ const decodeJsonItem: ItemDecoder = (item) => {
   return validateRecordFields(JSON.parse(item.payload));
 };
 
-/** File sources (CSV, NACHA) register their decoders here; a request's options tell them how to read items. */
-const decoders = new Map<ClaimedRequest['source'], (request: ClaimedRequest) => ItemDecoder>([['bulk_api', () => decodeJsonItem]]);
-
-export function registerDecoder(source: ClaimedRequest['source'], factory: (request: ClaimedRequest) => ItemDecoder): void {
-  decoders.set(source, factory);
-}
+/**
+ * One decoder per source; a request's options tell a file decoder how to read its items. NACHA items are
+ * staged already mapped to the record they become (SPEC §5), so they read like JSON items.
+ */
+const DECODERS: Record<ClaimedRequest['source'], (request: ClaimedRequest) => ItemDecoder> = {
+  bulk_api: () => decodeJsonItem,
+  nacha: () => decodeJsonItem,
+  csv: () => {
+    throw new Error('CSV decoding is not wired yet');
+  },
+};
 
 export function decoderFor(request: ClaimedRequest): ItemDecoder {
-  const factory = decoders.get(request.source);
-  if (!factory) throw new Error(`no item decoder for source ${request.source}`);
-  return factory(request);
+  return DECODERS[request.source](request);
 }

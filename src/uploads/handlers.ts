@@ -1,12 +1,11 @@
 import type { Format, FormatHandler } from './format.js';
+import { nachaHandler } from './nacha.handler.js';
 
-/** Format handlers register themselves here (src/uploads/csv.handler.ts, nacha.handler.ts). */
-const handlers = new Map<Format, FormatHandler>();
-
-export function registerFormat(format: Format, handler: FormatHandler): void {
-  handlers.set(format, handler);
-}
+/** One handler per upload format. */
+const HANDLERS: Partial<Record<Format, FormatHandler>> = {
+  nacha: nachaHandler,
+};
 
 export function handlerFor(format: Format): FormatHandler | undefined {
-  return handlers.get(format);
+  return HANDLERS[format];
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error.js';
 import type { OnConflict } from '../bulk/bulk-request.table.js';
 import { currencyDecimals } from '../money/currencies.js';
+import { RELAXATION_NAMES } from '../formats/nacha/index.js';
 import type { Format } from './format.js';
 
 /** Everything an upload can be told, from the query string or from form fields sent before the file. */
@@ -16,7 +17,7 @@ export interface UploadOptions {
     dateFormat: 'YYYY-MM-DD' | 'MM/DD/YYYY' | 'DD/MM/YYYY';
     currency: string | undefined;
   };
-  nacha: { perspective: 'receiver' | 'originator' };
+  nacha: { perspective: 'receiver' | 'originator'; relax: string[] };
 }
 
 export const OPTION_NAMES = [
@@ -30,6 +31,7 @@ export const OPTION_NAMES = [
   'date_format',
   'currency',
   'perspective',
+  'relax',
 ] as const;
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -45,6 +47,18 @@ function bool(name: string, value: string | undefined): boolean {
 }
 
 const DELIMITERS = { ',': ',', ';': ';', '\t': '\t', '\\t': '\t', tab: '\t', '|': '|' } as const;
+
+/** NACHA relaxations by name (docs/nacha.md), comma-separated; strict when absent. */
+function relaxations(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(RELAXATION_NAMES as readonly string[]).includes(name)) {
+      throw new AppError('invalid_upload_option', `relax names unknown relaxation "${name.slice(0, 40)}"; known: ${RELAXATION_NAMES.join(', ')}.`, { field: 'relax' });
+    }
+  }
+  return [...new Set(names)];
+}
 
 /** Validates the raw option strings; a bad option refuses the upload before any request is created. */
 export function parseUploadOptions(raw: Record<string, string | undefined>): UploadOptions {
@@ -95,6 +109,9 @@ export function parseUploadOptions(raw: Record<string, string | undefined>): Upl
       dateFormat: oneOf('date_format', raw.date_format, ['YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY'] as const) ?? 'YYYY-MM-DD',
       currency: currency?.toUpperCase(),
     },
-    nacha: { perspective: oneOf('perspective', raw.perspective, ['receiver', 'originator'] as const) ?? 'receiver' },
+    nacha: {
+      perspective: oneOf('perspective', raw.perspective, ['receiver', 'originator'] as const) ?? 'receiver',
+      relax: relaxations(raw.relax),
+    },
   };
 }

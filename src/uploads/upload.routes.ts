@@ -25,6 +25,7 @@ const UploadQuery = Type.Object({
   date_format: Type.Optional(Type.String({ description: 'CSV: YYYY-MM-DD (default), MM/DD/YYYY or DD/MM/YYYY' })),
   currency: Type.Optional(Type.String({ description: 'CSV: currency of rows without a currency column (default USD)' })),
   perspective: Type.Optional(Type.String({ description: 'NACHA: receiver (default) or originator' })),
+  relax: Type.Optional(Type.String({ description: 'NACHA: comma-separated relaxations of strict validation (docs/nacha.md)' })),
 });
 
 /** Option fields of a multipart upload: only those sent before the `file` part can apply to it. */
