@@ -18,11 +18,19 @@ export function declaredTotals(text: string): DeclaredTotals {
     : { entryAddendaCount: digits(14, 21), debit: digits(32, 43), credit: digits(44, 55) };
 }
 
-/** Every DFI account number of a file's entry details (positions 13-29), to prove none is stored. */
+/**
+ * Every DFI account number of a file's entry details, to prove none is stored: positions 13-29, 13-27 in
+ * ADV batches, 40-74 in IAT batches (the SEC code of the batch header decides).
+ */
 export function accountNumbers(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .filter((l) => l[0] === '6')
-    .map((l) => l.slice(12, 29).trim())
-    .filter((a) => a.length > 0);
+  const accounts: string[] = [];
+  let sec = '';
+  for (const line of text.split(/\r?\n/)) {
+    if (line[0] === '5') sec = line.slice(50, 53);
+    if (line[0] !== '6') continue;
+    const [from, to] = sec === 'ADV' ? [12, 27] : sec === 'IAT' ? [39, 74] : [12, 29];
+    const account = line.slice(from, to).trim();
+    if (account.length > 0) accounts.push(account);
+  }
+  return accounts;
 }
