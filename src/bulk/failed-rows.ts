@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { decodeCsvRow } from '../formats/csv/index.js';
+import type { UploadRequestOptions } from '../uploads/request-options.js';
 import { failedItemsAfter, type BulkRequestRow } from './bulk-request.repository.js';
 
 /** RFC 4180 quoting: only when needed, doubling quotes. Values are written as given, never reinterpreted. */
@@ -20,24 +22,31 @@ export interface FailedRowsLayout {
   cells(payload: string): unknown[];
 }
 
-const layouts = new Map<string, (request: BulkRequestRow) => FailedRowsLayout>([
-  [
-    'bulk_api',
-    () => ({
-      header: [...JSON_COLUMNS],
-      cells(payload) {
-        const value: unknown = JSON.parse(payload);
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON_COLUMNS.map((c) => (c === 'metadata' ? value : ''));
-        const record = value as Record<string, unknown>;
-        return JSON_COLUMNS.map((c) => record[c]);
-      },
-    }),
-  ],
-]);
+const jsonLayout = (): FailedRowsLayout => ({
+  header: [...JSON_COLUMNS],
+  cells(payload) {
+    const value: unknown = JSON.parse(payload);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON_COLUMNS.map((c) => (c === 'metadata' ? value : ''));
+    const record = value as Record<string, unknown>;
+    return JSON_COLUMNS.map((c) => record[c]);
+  },
+});
 
-export function registerFailedRowsLayout(source: string, layout: (request: BulkRequestRow) => FailedRowsLayout): void {
-  layouts.set(source, layout);
-}
+/** A CSV row goes back under the header it was uploaded with, cells untouched, ready to fix and resend. */
+const csvLayout = (request: BulkRequestRow): FailedRowsLayout => {
+  const options = JSON.parse(request.options) as Partial<UploadRequestOptions>;
+  return {
+    header: options.csv_plan?.header ?? [],
+    cells: (payload) => decodeCsvRow(payload) ?? [],
+  };
+};
+
+/** NACHA items are staged as the records they map to, so they read back like JSON items. */
+const LAYOUTS: Record<BulkRequestRow['source'], (request: BulkRequestRow) => FailedRowsLayout> = {
+  bulk_api: jsonLayout,
+  nacha: jsonLayout,
+  csv: csvLayout,
+};
 
 /**
  * SPEC 22: the failed (and with `includeSkipped`, skipped) items in their original form plus row_number,
@@ -45,7 +54,7 @@ export function registerFailedRowsLayout(source: string, layout: (request: BulkR
  * For JSON requests row_number is the item's 1-based position in the submitted array.
  */
 export async function* failedRowsCsv(db: Kysely<Database>, request: BulkRequestRow, includeSkipped: boolean): AsyncGenerator<string> {
-  const layout = (layouts.get(request.source) ?? layouts.get('bulk_api')!)(request);
+  const layout = LAYOUTS[request.source](request);
   yield csvLine([...layout.header, 'row_number', 'error_code', 'error_message']);
   let after = -1;
   for (;;) {

@@ -72,7 +72,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
   heartbeat.unref();
 
   try {
-    const decode = decoderFor(request);
+    const decode = await decoderFor(store, request);
     const importBatch = importBatchTarget(request);
     let importBatchId: number | null = null;
     const recordsContext = { environmentId: request.environment_id, bulkRequestId: id, source: RECORD_SOURCE[request.source] };

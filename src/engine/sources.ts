@@ -1,3 +1,8 @@
+import type { Store } from '../db/connect.js';
+import { csvItemDecoder } from '../formats/csv/index.js';
+import type { PropertyType } from '../properties/property-definition.table.js';
+import { definitionsForStream } from '../properties/property-definition.repository.js';
+import type { UploadRequestOptions } from '../uploads/request-options.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import type { ItemRow } from './sql/read-items.js';
 import type { RecordSource } from '../records/record.table.js';
@@ -25,14 +30,29 @@ const decodeJsonItem: ItemDecoder = (item) => {
  * One decoder per source; a request's options tell a file decoder how to read its items. NACHA items are
  * staged already mapped to the record they become (SPEC §5), so they read like JSON items.
  */
-const DECODERS: Record<ClaimedRequest['source'], (request: ClaimedRequest) => ItemDecoder> = {
-  bulk_api: () => decodeJsonItem,
-  nacha: () => decodeJsonItem,
-  csv: () => {
-    throw new Error('CSV decoding is not wired yet');
-  },
+const DECODERS: Record<ClaimedRequest['source'], (store: Store, request: ClaimedRequest) => Promise<ItemDecoder>> = {
+  bulk_api: async () => decodeJsonItem,
+  nacha: async () => decodeJsonItem,
+  csv: csvDecoder,
 };
 
-export function decoderFor(request: ClaimedRequest): ItemDecoder {
-  return DECODERS[request.source](request);
+/** CSV cells are text: the stream's property definitions say which metadata cells to read as numbers or booleans. */
+async function csvDecoder(store: Store, request: ClaimedRequest): Promise<ItemDecoder> {
+  const options = JSON.parse(request.options) as UploadRequestOptions;
+  const propertyTypes: Record<string, PropertyType> = {};
+  if (request.data_stream_id !== null) {
+    for (const def of await definitionsForStream(store.db, request.data_stream_id)) propertyTypes[def.key] = def.type;
+  }
+  const decode = csvItemDecoder(options.csv_plan, {
+    dataStreamKey: options.data_stream_key,
+    amountUnit: options.csv.amountUnit,
+    dateFormat: options.csv.dateFormat,
+    ...(options.csv.currency ? { defaultCurrency: options.csv.currency } : {}),
+    propertyTypes,
+  });
+  return (item) => decode(item.payload);
+}
+
+export async function decoderFor(store: Store, request: ClaimedRequest): Promise<ItemDecoder> {
+  return DECODERS[request.source](store, request);
 }

@@ -1,11 +1,13 @@
 import type { Format, FormatHandler } from './format.js';
+import { csvHandler } from './csv.handler.js';
 import { nachaHandler } from './nacha.handler.js';
 
 /** One handler per upload format. */
-const HANDLERS: Partial<Record<Format, FormatHandler>> = {
+const HANDLERS: Record<Format, FormatHandler> = {
+  csv: csvHandler,
   nacha: nachaHandler,
 };
 
-export function handlerFor(format: Format): FormatHandler | undefined {
+export function handlerFor(format: Format): FormatHandler {
   return HANDLERS[format];
 }
