@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { commonErrors, ErrorResponse } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
+import { assertStreamWritable } from '../streams/stream-guard.js';
 import { addItems, insertBulkRequest } from './bulk-request.repository.js';
 import { BulkRequest, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { OnConflict } from './bulk-request.table.js';
@@ -95,6 +96,9 @@ export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
           now: at,
         });
         if (!inserted.created) return inserted;
+        // A replay above still answers with the original request; a new one into a stream being reset or
+        // deleted is refused (its items would only fail as stream_busy). Rolls the insert back.
+        if (stream) await assertStreamWritable(trx, store.caps, stream, { deleted: 'allow' });
         const items = body.records.map((record, index) => ({ index, rowNumber: null, payload: JSON.stringify(record) }));
         return { row: await addItems(trx, store, inserted.row.id, items, true, at), created: true };
       });

@@ -5,6 +5,8 @@ import type { PropertyDefinitionTable } from '../properties/property-definition.
 import type { RecordTable } from '../records/record.table.js';
 import type { BulkRequestItemTable, BulkRequestResultTable, BulkRequestTable } from '../bulk/bulk-request.table.js';
 import type { ImportBatchTable } from '../imports/import-batch.table.js';
+import type { StreamOperationTable } from '../operations/operation.table.js';
+import type { StreamRecordCountTable } from '../streams/record-count.table.js';
 
 /** Every table, as Kysely sees it. Timestamps are integer epoch milliseconds on both databases. */
 export interface Database {
@@ -17,4 +19,6 @@ export interface Database {
   bulk_request_items: BulkRequestItemTable;
   bulk_request_results: BulkRequestResultTable;
   import_batches: ImportBatchTable;
+  stream_operations: StreamOperationTable;
+  stream_record_counts: StreamRecordCountTable;
 }

@@ -2,12 +2,14 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Store } from './connect.js';
 import { up0001 } from './migrations/0001_initial.js';
 import { up0002 } from './migrations/0002_records_by_bulk_request.js';
+import { up0003 } from './migrations/0003_stream_operations.js';
 
 /** Numbered, append-only. Each entry's name sorts in the order it must run. */
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001_initial': { up: up0001(store.caps) },
     '0002_records_by_bulk_request': { up: up0002 },
+    '0003_stream_operations': { up: up0003(store.caps) },
   };
 }
 

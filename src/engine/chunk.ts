@@ -8,6 +8,7 @@ import type { ClaimedRequest } from './sql/claim-request.js';
 import { conflictKey, findExisting } from './sql/find-existing.js';
 import { insertRecords, type NewRecordRow, type RecordsContext } from './sql/insert-records.js';
 import { insertResults, type ResultRow } from './sql/insert-results.js';
+import { lockStreams } from './sql/lock-streams.js';
 import { addToImportBatch, dropEmptyImportBatch, ensureImportBatch } from './sql/import-batch.js';
 import type { ItemRow } from './sql/read-items.js';
 import type { ItemDecoder } from './sources.js';
@@ -99,6 +100,33 @@ export async function prepareChunk(store: Store, request: ClaimedRequest, items:
  * the earlier had existed before; earlier chunks are already records, earlier items of this chunk are
  * tracked in `firstOf`).
  */
+/**
+ * The candidates whose stream can take records now. The others become failed results: `stream_busy` while a
+ * delete or reset of their stream is under way (nothing lands in a stream being emptied), and
+ * `unknown_data_stream` when the stream was deleted after validation. Read in the chunk's transaction under
+ * the stream lock of lock-streams.ts, so a chunk and an operation starting on the same stream cannot both
+ * believe they came first.
+ */
+async function writableCandidates(trx: Transaction<Database>, store: Store, candidates: NewRecordRow[], results: ResultRow[]): Promise<NewRecordRow[]> {
+  if (candidates.length === 0) return candidates;
+  const streams = await lockStreams(trx, store.caps, candidates.map((c) => c.data_stream_id));
+  const writable: NewRecordRow[] = [];
+  for (const row of candidates) {
+    const operationId = streams.get(row.data_stream_id);
+    if (operationId === undefined) {
+      results.push(failure(row.item_index, { code: 'unknown_data_stream', message: 'The data stream was deleted before this item was processed.', field: 'data_stream_key' }));
+    } else if (operationId !== null) {
+      results.push(
+        failure(row.item_index, {
+          code: 'stream_busy',
+          message: `The data stream was being deleted or reset (operation ${operationId}) when this item was processed, so no record was added to it. Once the operation has ended, retry the request if the stream still exists.`,
+        }),
+      );
+    } else writable.push(row);
+  }
+  return writable;
+}
+
 /** Where an upload's records are accounted: its root request (retries share it), null for JSON and dry runs. */
 export interface ImportBatchTarget {
   rootBulkRequestId: number;
@@ -119,7 +147,7 @@ export async function writeChunk(
   const toInsert: NewRecordRow[] = [];
   const later: NewRecordRow[] = [];
   const firstOf = new Map<string, number>();
-  for (const row of chunk.candidates) {
+  for (const row of await writableCandidates(trx, store, chunk.candidates, results)) {
     if (row.external_id === null) {
       toInsert.push(row);
       continue;

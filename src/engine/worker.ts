@@ -3,10 +3,20 @@ import { hostname } from 'node:os';
 import type { EngineConfig } from '../config.js';
 import type { Store } from '../db/connect.js';
 import type { Metrics } from '../metrics.js';
+import { OPERATION_BATCH_SIZE, runOperation, type OperationContext, type OperationOutcome } from '../operations/run-operation.js';
 import { runRequest, type EngineContext, type EngineLogger, type RunOutcome } from './run-request.js';
+import { claimOperation, type ClaimedOperation } from './sql/claim-operation.js';
 import { claimRequest, type ClaimedRequest } from './sql/claim-request.js';
 
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * better-sqlite3 is synchronous, so on SQLite every await inside a job is a microtask and a job never lets
+ * the event loop turn: a worker embedded in `sluice serve` would hold every HTTP request (and every timer)
+ * for as long as a job runs (measured: a 10,000-item drain, 1.9 s without a single timer tick). One
+ * setImmediate before each job and between its chunks costs microseconds and lets them through.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface WorkerOptions {
   metrics?: Metrics;
@@ -14,20 +24,29 @@ export interface WorkerOptions {
   workerId?: string;
   now?: () => number;
   afterChunk?: EngineContext['afterChunk'];
+  /** Records deleted per chunk of a stream delete/reset (default OPERATION_BATCH_SIZE). */
+  operationBatchSize?: number;
+  afterOperationChunk?: OperationContext['afterChunk'];
 }
 
+/** What a claim hands the worker: a bulk request or a stream operation (delete/reset); both are row-jobs. */
+type Job = { kind: 'request'; request: ClaimedRequest } | { kind: 'operation'; operation: ClaimedOperation };
+
 /**
- * Claims bulk requests and runs them, up to `concurrency` at a time. Woken at once by a wake-up signal
- * (NOTIFY on PostgreSQL, in-process on SQLite), and polls every `pollMs` as a fallback: for work created by
- * other processes on SQLite, for leases that expire, for a missed notification.
+ * Claims bulk requests and stream operations and runs them, up to `concurrency` at a time in total. Woken at
+ * once by a wake-up signal (NOTIFY on PostgreSQL, in-process on SQLite), and polls every `pollMs` as a
+ * fallback: for work created by other processes on SQLite, for leases that expire, for a missed notification.
  */
 export class Worker {
   readonly id: string;
   private readonly context: EngineContext;
-  private readonly active = new Set<Promise<RunOutcome>>();
+  private readonly operationContext: OperationContext;
+  private readonly active = new Set<Promise<RunOutcome | OperationOutcome>>();
   private stopping = false;
   private kicking = false;
   private kickAgain = false;
+  /** Alternates which kind is asked for first, so a queue of bulk requests cannot starve a delete or reset. */
+  private operationsFirst = false;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -44,7 +63,19 @@ export class Worker {
       logger: options.logger ?? silent,
       now: options.now ?? Date.now,
       stopping: () => this.stopping,
-      ...(options.afterChunk ? { afterChunk: options.afterChunk } : {}),
+      afterChunk: async (id, processed) => {
+        await yieldToEventLoop();
+        await options.afterChunk?.(id, processed);
+      },
+    };
+    const { afterChunk: _bulkObserver, ...shared } = this.context;
+    this.operationContext = {
+      ...shared,
+      batchSize: options.operationBatchSize ?? OPERATION_BATCH_SIZE,
+      afterChunk: async (id, deleted) => {
+        await yieldToEventLoop();
+        await options.afterOperationChunk?.(id, deleted);
+      },
     };
   }
 
@@ -54,7 +85,7 @@ export class Worker {
     void this.kick();
   }
 
-  /** Graceful: no new claims; running requests finish their chunk in hand and are given back. */
+  /** Graceful: no new claims; running jobs finish their chunk in hand and are given back. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
@@ -62,18 +93,34 @@ export class Worker {
     await Promise.allSettled([...this.active]);
   }
 
-  /** Runs requests one after another until none is claimable. For tests and one-shot use. */
+  /** Runs jobs one after another until neither a request nor an operation is claimable. For tests and one-shot use. */
   async drain(): Promise<void> {
     for (;;) {
       const claimed = await this.claimNext();
       if (!claimed) break;
-      await runRequest(this.context, claimed);
+      await this.run(claimed);
     }
     await Promise.allSettled([...this.active]);
   }
 
-  private async claimNext(): Promise<ClaimedRequest | undefined> {
-    return claimRequest(this.store.db, this.store.caps, this.id, this.context.now(), this.config.leaseMs);
+  private async claimNext(): Promise<Job | undefined> {
+    const { db, caps } = this.store;
+    const request = async (): Promise<Job | undefined> => {
+      const claimed = await claimRequest(db, caps, this.id, this.context.now(), this.config.leaseMs);
+      return claimed && { kind: 'request', request: claimed };
+    };
+    const operation = async (): Promise<Job | undefined> => {
+      const claimed = await claimOperation(db, caps, this.id, this.context.now(), this.config.leaseMs);
+      return claimed && { kind: 'operation', operation: claimed };
+    };
+    this.operationsFirst = !this.operationsFirst;
+    return this.operationsFirst ? ((await operation()) ?? (await request())) : ((await request()) ?? (await operation()));
+  }
+
+  private async run(job: Job): Promise<RunOutcome | OperationOutcome> {
+    // Between jobs too: a queue of one-chunk requests would otherwise run back to back without a turn.
+    await yieldToEventLoop();
+    return job.kind === 'request' ? runRequest(this.context, job.request) : runOperation(this.operationContext, job.operation);
   }
 
   private async kick(): Promise<void> {
@@ -88,7 +135,7 @@ export class Worker {
         while (!this.stopping && this.active.size < this.config.concurrency) {
           const claimed = await this.claimNext();
           if (!claimed) break;
-          const run: Promise<RunOutcome> = runRequest(this.context, claimed).finally(() => {
+          const run: Promise<RunOutcome | OperationOutcome> = this.run(claimed).finally(() => {
             this.active.delete(run);
             if (!this.stopping) void this.kick();
           });

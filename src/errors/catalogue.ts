@@ -46,6 +46,7 @@ export const CATALOGUE = {
     message: 'The data stream has more than 10,000 records; delete it with ?async=true.',
   },
   stream_busy: { status: 409, message: 'The data stream has pending or processing bulk requests.' },
+  invalid_async: { status: 422, message: 'async must be true or false (a JSON boolean, or the text "true" or "false").' },
 
   // Records (HTTP 422 on POST/PATCH /records; error_code of a failed bulk item)
   invalid_record: { status: 422, message: 'The record must be a JSON object.' },
@@ -62,6 +63,10 @@ export const CATALOGUE = {
   unknown_data_stream: { status: 422, message: 'data_stream_key names no data stream in this environment.' },
   immutable_field: { status: 422, message: 'This field cannot be changed after the record is created.' },
   duplicate_external_id: { status: 409, message: 'A record with this external_id already exists in the data stream.' },
+  invalid_row: {
+    status: 422,
+    message: 'A CSV row does not fit the header: another number of fields, or a value under a column without a name.',
+  },
 
   // Bulk requests
   invalid_on_conflict: { status: 400, message: 'on_conflict must be "skip" or "error".' },

@@ -5,6 +5,7 @@ import { commonErrors, ErrorResponse, IdParams } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { definitionsForStream } from '../properties/property-definition.repository.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
+import { assertStreamWritable } from '../streams/stream-guard.js';
 import { patchRecord } from './patch-record.js';
 import {
   deleteRecord,
@@ -77,7 +78,11 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
       for (let attempt = 0; attempt < 3; attempt++) {
         let row: RecordRow | undefined;
         try {
-          row = await insertRecord(store.db, values, now());
+          // In one transaction with the check, under the stream lock: nothing lands in a stream being reset or deleted.
+          row = await store.db.transaction().execute(async (trx) => {
+            await assertStreamWritable(trx, store.caps, stream);
+            return insertRecord(trx, values, now());
+          });
         } catch (error) {
           // The stream was deleted after we found it.
           if (isForeignKeyViolation(error)) throw new AppError('unknown_data_stream', undefined, { field: 'data_stream_key' });

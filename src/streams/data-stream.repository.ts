@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Capabilities } from '../db/capabilities.js';
 import type { Database } from '../db/database.js';
 import type { DataStreamTable } from './data-stream.table.js';
 
@@ -12,6 +13,21 @@ export async function findStreamByKey(db: Kysely<Database>, environmentId: numbe
     .selectAll()
     .where('environment_id', '=', environmentId)
     .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+/**
+ * The stream, locked for the rest of the transaction where the database has row locks: a delete or reset
+ * decides on the stream's state (busy? how large?) and must not have it change under it. The lock waits
+ * for writers holding the stream's key-share lock (lock-streams.ts) and holds new ones off until commit.
+ */
+export async function lockStreamForOperation(trx: Transaction<Database>, caps: Capabilities, environmentId: number, key: string) {
+  return trx
+    .selectFrom('data_streams')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('key', '=', key)
+    .$if(caps.rowLocks, (q) => q.forUpdate())
     .executeTakeFirst();
 }
 
@@ -76,18 +92,10 @@ export async function activeBulkRequestIds(db: Kysely<Database>, streamId: numbe
   return rows.map((r) => r.id);
 }
 
-/** Counts up to `limit + 1` only: enough to decide sync vs async without counting a huge stream. */
-export async function countRecordsUpTo(db: Kysely<Database>, streamId: number, limit: number): Promise<number> {
-  const rows = await db
-    .selectFrom('records')
-    .select('id')
-    .where('data_stream_id', '=', streamId)
-    .limit(limit + 1)
-    .execute();
-  return rows.length;
-}
-
-/** Removes the stream and everything that belongs only to it; bulk request history stays. */
+/**
+ * Removes the stream and everything that belongs only to it; bulk request history stays. Its record
+ * counters go with it (foreign key, on delete cascade).
+ */
 export async function deleteStreamNow(trx: Transaction<Database>, streamId: number): Promise<void> {
   await trx.deleteFrom('records').where('data_stream_id', '=', streamId).execute();
   await trx.deleteFrom('import_batches').where('data_stream_id', '=', streamId).execute();

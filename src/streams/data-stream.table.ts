@@ -9,4 +9,9 @@ export interface DataStreamTable {
   type: string;
   created_at: number;
   updated_at: number;
+  /**
+   * The pending or running delete/reset of this stream, if any. Writers read it while holding a lock on this
+   * row, so no record lands in a stream once an operation on it has been accepted.
+   */
+  active_operation_id: number | null;
 }

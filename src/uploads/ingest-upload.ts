@@ -48,6 +48,9 @@ async function* metered(body: AsyncIterable<Buffer>, maxBytes: number, hash: Ret
   }
 }
 
+/** Characters of payload staged per transaction at most, whatever the row count. */
+const STAGE_BATCH_CHARS = 4 * 1024 * 1024;
+
 const fileError = (code: string, message: string, line: number | null = null, field: string | null = null): FileError => ({ line, field, code, message });
 
 /**
@@ -93,17 +96,21 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
   }
 
   let buffer: StagedItem[] = [];
+  let bufferedBytes = 0;
   let nextIndex = 0;
   const flush = async () => {
     const batch = buffer;
     buffer = [];
+    bufferedBytes = 0;
     const row = await store.db.transaction().execute((trx) => addItems(trx, store, id, batch, false, now()));
     if (row.status === 'cancelled') throw new CancelledWhileReceiving();
   };
   const sink: ItemSink = {
     push(rowNumber, payload) {
       buffer.push({ index: nextIndex++, rowNumber, payload });
-      return buffer.length >= limits.stageBatch ? flush() : undefined;
+      bufferedBytes += payload.length;
+      // Wide rows flush by size too: a batch (and the statement that writes it) stays a few MiB.
+      return buffer.length >= limits.stageBatch || bufferedBytes >= STAGE_BATCH_CHARS ? flush() : undefined;
     },
   };
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { REPO_ROOT } from './shared.js';
 
 export interface Child {
@@ -28,4 +29,45 @@ export function sluice(args: string[], env: Record<string, string>): Child {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     },
   };
+}
+
+export interface Server extends Child {
+  url: string;
+  pid: number;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | string>;
+}
+
+/** `sluice serve` on a free port; resolves once it prints where it listens. */
+export async function serve(env: Record<string, string>, args: string[] = []): Promise<Server> {
+  const child = sluice(['serve', ...args], { PORT: '0', HOST: '127.0.0.1', ...env });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${child.output()}`)), 60_000);
+    const check = () => {
+      const match = /Listening on (http:\/\/\S+)/.exec(child.output());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.proc.stdout?.on('data', check);
+    void child.exited.then(() => reject(new Error(`serve exited:\n${child.output()}`)));
+  });
+  return {
+    ...child,
+    url,
+    pid: child.proc.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      return child.exited;
+    },
+  };
+}
+
+/** The process's peak resident set (VmHWM), in bytes, from /proc (Linux). */
+export function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  if (!kib) throw new Error('no VmHWM in /proc status');
+  return Number(kib) * 1024;
 }

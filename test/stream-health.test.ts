@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { claimRequest } from '../src/engine/sql/claim-request.js';
+import { Worker } from '../src/engine/worker.js';
+import { streamHealthQuery } from '../src/streams/stream-health.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { BACKENDS } from './support/backends.js';
+import { countRecords, fillStream } from './support/fill-stream.js';
+import { sampleRecord } from './support/ingest.js';
+
+for (const backend of BACKENDS) {
+  describe(`data stream health [${backend}]`, { timeout: 300_000 }, () => {
+    let t: TestApp;
+    let environmentId: number;
+
+    before(async () => {
+      t = await startTestApp(backend, { SLUICE_STUCK_AFTER_MS: '60000' });
+      environmentId = (await t.store.db.selectFrom('environments').select('id').where('name', '=', 'test').executeTakeFirstOrThrow()).id;
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    async function createStream(key: string): Promise<number> {
+      const res = await t.call('POST', '/v1/data_streams', { key, name: key });
+      assert.equal(res.status, 201);
+      return res.body.id;
+    }
+
+    async function bulk(stream: string, from: number, count: number): Promise<number> {
+      const res = await t.call('POST', '/v1/records/bulk', { records: Array.from({ length: count }, (_, i) => sampleRecord(stream, from + i)) });
+      assert.equal(res.status, 202);
+      return res.body.id;
+    }
+
+    async function importBatch(streamId: number, bulkRequestId: number, recordCount: number): Promise<number> {
+      const row = await t.store.db
+        .insertInto('import_batches')
+        .values({
+          environment_id: environmentId,
+          data_stream_id: streamId,
+          bulk_request_id: bulkRequestId,
+          source: 'csv_upload',
+          filename: 'statement.csv',
+          record_count: recordCount,
+          total_credits: 0,
+          total_debits: 0,
+          decimal_places: 2,
+          date_range_start: null,
+          date_range_end: null,
+          created_at: Date.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    }
+
+    const health = async (key: string) => {
+      const res = await t.call('GET', `/v1/data_streams/${key}/health`);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body;
+    };
+
+    test('an empty stream: zeros and no last ingestion', async () => {
+      await createStream('empty');
+      assert.deepEqual(await health('empty'), {
+        records_count: 0,
+        import_batches_count: 0,
+        import_batches_record_sum: 0,
+        orphan_records_count: 0,
+        bulk_requests: { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0, stuck: 0 },
+        last_ingestion_at: null,
+      });
+      assert.equal((await t.call('GET', '/v1/data_streams/empty/health', undefined, { as: t.otherKey })).status, 404);
+      assert.equal((await t.call('GET', '/v1/data_streams/missing/health')).body.error, 'data_stream_not_found');
+    });
+
+    test('records from bulk requests, POST /records and import batches; bulk requests by status, stuck included', async () => {
+      const streamId = await createStream('watched');
+      // Completed bulk requests: 30 records without an import batch.
+      const completed = [await bulk('watched', 0, 20), await bulk('watched', 20, 10)];
+      await t.drain();
+      // Two records through POST /records, also without a batch.
+      for (const i of [100, 101]) assert.equal((await t.call('POST', '/v1/records', sampleRecord('watched', i))).status, 201);
+      // Uploads' records: two batches, the second one with a record since deleted (its total says 5, 4 remain).
+      const first = await importBatch(streamId, completed[0]!, 1_000);
+      const second = await importBatch(streamId, completed[1]!, 5);
+      const newest = Date.now() + 60_000;
+      await fillStream(t.store, { environmentId, streamId, count: 1_000, prefix: 'u1-', importBatchId: first, createdAt: newest - 100 });
+      await fillStream(t.store, { environmentId, streamId, count: 5, prefix: 'u2-', importBatchId: second, createdAt: newest });
+      const gone = await t.store.db.selectFrom('records').select('id').where('external_id', '=', 'u2-4').executeTakeFirstOrThrow();
+      assert.equal((await t.call('DELETE', `/v1/records/${gone.id}`)).status, 204);
+
+      // One of each other status: failed, cancelled, processing and stuck, processing and live, pending.
+      const failed = await bulk('watched', 200, 1);
+      await t.store.db.updateTable('bulk_requests').set({ status: 'failed' }).where('id', '=', failed).execute();
+      const cancelled = await bulk('watched', 300, 1);
+      assert.equal((await t.call('POST', `/v1/bulk_requests/${cancelled}/cancel`)).body.status, 'cancelled');
+      const stuck = await bulk('watched', 400, 1);
+      assert.equal((await claimRequest(t.store.db, t.store.caps, 'frozen', Date.now() - 120_000, 3_600_000))?.id, stuck);
+      const live = await bulk('watched', 500, 1);
+      assert.equal((await claimRequest(t.store.db, t.store.caps, 'busy', Date.now(), 3_600_000))?.id, live);
+      await bulk('watched', 600, 1);
+      // A request naming two streams belongs to neither.
+      await t.call('POST', '/v1/data_streams', { key: 'other', name: 'other' });
+      await t.call('POST', '/v1/records/bulk', { records: [sampleRecord('watched', 700), sampleRecord('other', 1)] });
+
+      const body = await health('watched');
+      assert.deepEqual(body, {
+        records_count: 30 + 2 + 1_000 + 4,
+        import_batches_count: 2,
+        import_batches_record_sum: 1_005,
+        orphan_records_count: 32,
+        bulk_requests: { pending: 1, processing: 2, completed: 2, failed: 1, cancelled: 1, stuck: 1 },
+        last_ingestion_at: new Date(newest).toISOString(),
+      });
+      assert.deepEqual(await countRecords(t.store, streamId), { records: body.records_count, orphans: body.orphan_records_count });
+    });
+
+    test('the counters agree with COUNT(*) through concurrent chunks, deletes, a sync delete and a reset', async () => {
+      const streamId = await createStream('counted');
+      const otherId = await createStream('counted-too');
+      // Two workers with two jobs each, committing chunks into the same streams at the same time.
+      for (let r = 0; r < 6; r++) {
+        await t.call('POST', '/v1/records/bulk', {
+          records: Array.from({ length: 300 }, (_, i) => sampleRecord(r % 2 === 0 ? 'counted' : 'counted-too', r * 1000 + i)),
+        });
+      }
+      const config = { ...t.config.engine, chunkSize: 25, concurrency: 2 };
+      await Promise.all([new Worker(t.store, config).drain(), new Worker(t.store, config).drain()]);
+      for (const [key, id] of [['counted', streamId], ['counted-too', otherId]] as const) {
+        const real = await countRecords(t.store, id);
+        assert.equal(real.records, 900);
+        assert.deepEqual([(await health(key)).records_count, (await health(key)).orphan_records_count], [real.records, real.orphans]);
+      }
+      const some = await t.store.db.selectFrom('records').select('id').where('data_stream_id', '=', streamId).limit(7).execute();
+      for (const { id } of some) assert.equal((await t.call('DELETE', `/v1/records/${id}`)).status, 204);
+      await t.call('PATCH', `/v1/records/${(await t.store.db.selectFrom('records').select('id').where('data_stream_id', '=', streamId).executeTakeFirstOrThrow()).id}`, { amount: 1 });
+      assert.equal((await health('counted')).records_count, 893);
+      assert.equal((await t.call('POST', '/v1/data_streams/counted/reset')).status, 202);
+      await t.drain();
+      assert.equal((await health('counted')).records_count, 0);
+      assert.equal((await t.call('DELETE', '/v1/data_streams/counted-too')).status, 204);
+      const rows = await t.store.db.selectFrom('stream_record_counts').select('data_stream_id').where('data_stream_id', 'in', [streamId, otherId]).execute();
+      assert.deepEqual(rows, [], 'no counter rows outlive their records or their stream');
+    });
+
+    test('every number is an index lookup, on both databases', async () => {
+      const streamId = await createStream('planned');
+      await fillStream(t.store, { environmentId, streamId, count: 2_000 });
+      const compiled = streamHealthQuery(t.store.db, streamId, Date.now());
+      if (t.store.raw.kind === 'sqlite') {
+        const plan = t.store.raw.handle.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`).all(...(compiled.parameters as unknown[])) as Array<{ detail: string }>;
+        const details = plan.map((p) => p.detail);
+        const tables = details.filter((d) => /^(SCAN|SEARCH) /.test(d) && d !== 'SCAN CONSTANT ROW');
+        assert.ok(tables.length >= 10, details.join('\n'));
+        for (const detail of tables) assert.match(detail, /^SEARCH \w+ USING (COVERING INDEX|INDEX|PRIMARY KEY|INTEGER PRIMARY KEY)/, details.join('\n'));
+      } else {
+        const client = await t.store.raw.pool.connect();
+        try {
+          // Tiny test tables make a sequential scan cheapest; forbidding it shows whether an index can serve.
+          await client.query('SET enable_seqscan = off');
+          const plan = await client.query(`EXPLAIN ${compiled.sql}`, compiled.parameters as unknown[]);
+          const text = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+          assert.doesNotMatch(text, /Seq Scan/, text);
+          const used = new Set([...text.matchAll(/(?:using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1]));
+          assert.deepEqual(
+            [...used].sort(),
+            ['bulk_requests_stream_status', 'import_batches_stream_created', 'records_stream_created', 'stream_record_counts_pk'],
+            text,
+          );
+        } finally {
+          await client.query('RESET enable_seqscan');
+          client.release();
+        }
+      }
+    });
+  });
+}
