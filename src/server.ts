@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { out, printNewKey } from './cli/print.js';
@@ -52,7 +53,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const logger = createLogger(config);
   // Only a process with a worker needs PostgreSQL's LISTEN connection for wake-ups.
   const store = await openStore(config, options.worker);
+  let app: FastifyInstance | undefined;
   try {
+    const metrics = createMetrics();
+    app = await buildApp({ store, config, metrics }, { loggerInstance: logger });
+    await app.listen({ host: config.host, port: config.port });
+    const url = displayUrl(app.server.address() as AddressInfo);
+
+    // After listening, so a start that fails (port taken) does not spend the one showing of the key.
     const boot = await bootstrapIfEmpty(store.db, config.bootstrapKey, Date.now());
     if (boot && config.bootstrapKey) {
       // The operator chose the key, so it is not echoed into whatever collects stdout.
@@ -61,30 +69,27 @@ export async function startServer(config: Config, options: StartOptions): Promis
       printNewKey(`Created environment '${boot.environment}'. Your API key (shown only once):`, boot.key);
     }
 
-    const metrics = createMetrics();
-    const app = await buildApp({ store, config, metrics }, { loggerInstance: logger });
-    await app.listen({ host: config.host, port: config.port });
-    const url = displayUrl(app.server.address() as AddressInfo);
-
     const worker = options.worker
       ? new Worker(store, config.engine, { metrics, logger: logger.child({ component: 'worker' }) })
       : undefined;
     worker?.start();
 
-    // A line of its own, stable in wording, so scripts and tests can learn a port chosen with PORT=0.
-    out(`Listening on ${url}${worker ? '' : ' (API only, no worker)'}`);
-
     const running: Running = {
       url,
       stop: once(async () => {
         // Stop accepting and stop claiming together; both still need the store, which closes last.
-        await Promise.all([app.close(), worker?.stop()]);
+        await Promise.all([app?.close(), worker?.stop()]);
         await store.close();
       }),
     };
+    // Before the ready line: whoever reads it may signal at once, and must get a graceful stop.
     if (options.handleSignals ?? true) exitOnSignals(running, logger);
+    // A line of its own, stable in wording, so scripts and tests can learn a port chosen with PORT=0.
+    out(`Listening on ${url}${worker ? '' : ' (API only, no worker)'}`);
     return running;
   } catch (error) {
+    // A listening server would keep the process alive after the failure is reported.
+    await app?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }
@@ -102,7 +107,6 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
     throw error;
   }
   worker.start();
-  out(`Worker started on ${store.caps.dialect}`);
   const running: Running = {
     stop: once(async () => {
       await worker.stop();
@@ -110,6 +114,7 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
     }),
   };
   if (options.handleSignals ?? true) exitOnSignals(running, logger);
+  out(`Worker started on ${store.caps.dialect}`);
   return running;
 }
 

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { waitFor } from './support/ingest.js';
+import { insertBulkRequest } from '../src/bulk/bulk-request.repository.js';
 import { hasTestdata, TESTDATA_ROOT } from './support/shared.js';
 
 // The upload pipeline itself, whatever the format: limits, interruptions, cancels, multipart, idempotency.
@@ -137,6 +138,50 @@ for (const backend of BACKENDS) {
       await t.drain();
       const retry = await t.call('POST', `/v1/bulk_requests/${parsing.id}/retry`);
       assert.equal(retry.status, 409, 'nothing sound to retry: the file never arrived whole');
+    });
+
+    test('no upload or retry starts into a stream being reset', async () => {
+      await t.call('POST', '/v1/data_streams', { key: 'resetting', name: 'resetting' });
+      const cancelled = await post('/v1/data_streams/resetting/uploads', nacha('ppd-credit.ach'), 'application/vnd.nacha');
+      await t.call('POST', `/v1/bulk_requests/${cancelled.body.id}/cancel`);
+      const reset = await t.call('POST', '/v1/data_streams/resetting/reset');
+      assert.equal(reset.status, 202);
+      const refused = await post('/v1/data_streams/resetting/uploads', nacha('ppd-credit.ach'), 'application/vnd.nacha');
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error, 'stream_busy');
+      assert.equal(refused.body.details.operation_id, reset.body.id);
+      const retry = await t.call('POST', `/v1/bulk_requests/${cancelled.body.id}/retry`);
+      assert.equal(retry.status, 409);
+      assert.equal(retry.body.error, 'stream_busy');
+      await t.drain();
+      assert.equal((await post('/v1/data_streams/resetting/uploads', nacha('ppd-credit.ach'), 'application/vnd.nacha')).status, 202);
+    });
+
+    test('an upload whose receiving process died is ended failed by the workers', async () => {
+      const environmentId = (await t.store.db.selectFrom('environments').select('id').where('name', '=', 'test').executeTakeFirstOrThrow()).id;
+      const longAgo = Date.now() - 10 * 60_000;
+      const { row } = await t.store.db.transaction().execute((trx) =>
+        insertBulkRequest(trx, {
+          environmentId,
+          source: 'csv',
+          onConflict: 'skip',
+          dryRun: false,
+          filename: 'orphan.csv',
+          dataStreamId: null,
+          idempotencyKey: null,
+          requestHash: null,
+          options: {},
+          parsing: true,
+          now: longAgo,
+        }),
+      );
+      const fresh = await t.call('GET', `/v1/bulk_requests/${row.id}`);
+      assert.equal(fresh.body.parsing, true);
+      await t.drain();
+      const swept = await t.call('GET', `/v1/bulk_requests/${row.id}`);
+      assert.equal(swept.body.status, 'failed');
+      assert.equal(swept.body.parsing, false);
+      assert.equal(swept.body.error_details.kind, 'upload_interrupted');
     });
 
     test('a client that disconnects mid-upload leaves a failed request, never one parsing forever', async () => {

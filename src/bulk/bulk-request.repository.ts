@@ -7,6 +7,7 @@ import type { Keyset } from '../http/pagination.js';
 import { stageItems, type StagedItem } from '../engine/sql/stage-items.js';
 import type { BulkRequestTable, BulkSource, BulkStatus, OnConflict } from './bulk-request.table.js';
 import { UNRETRYABLE_KINDS } from '../uploads/upload.repository.js';
+import { assertStreamWritable } from '../streams/stream-guard.js';
 
 export type BulkRequestRow = Selectable<BulkRequestTable>;
 
@@ -266,6 +267,9 @@ export async function retryBulkRequest(
       child_bulk_request_id: child.id,
     });
   }
+  // Like a new request, a retry does not start into a stream being deleted or reset (409 stream_busy).
+  const stream = parent.data_stream_id === null ? undefined : await trx.selectFrom('data_streams').select(['id', 'key']).where('id', '=', parent.data_stream_id).executeTakeFirst();
+  if (stream) await assertStreamWritable(trx, caps, stream, { deleted: 'allow' });
   const created = await trx
     .insertInto('bulk_requests')
     .values({

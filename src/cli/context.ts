@@ -1,6 +1,5 @@
 import { loadConfig, type Config } from '../config.js';
-import { connect, type Store } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
+import type { Store } from '../db/connect.js';
 
 /** A mistake the user can fix (unknown id, bad name): its message is printed without a stack, exit 1. */
 export class CliError extends Error {
@@ -16,16 +15,25 @@ export function checkEnvironmentName(name: string): string {
   return name;
 }
 
+export interface CommandContext {
+  store: Store;
+  config: Config;
+  /** Migrations this run applied (empty when the schema was already current). */
+  migrated: string[];
+}
+
 /**
  * Runs a management command against the configured database. It migrates first, like every process does
- * on start, so `keys create` works on a database nothing has touched yet.
+ * on start, so `keys create` works on a database nothing has touched yet. The drivers load only here:
+ * client commands (upload, watch) never need them.
  */
-export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
+export async function withStore<T>(fn: (context: CommandContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const [{ connect }, { migrateToLatest }] = await Promise.all([import('../db/connect.js'), import('../db/migrate.js')]);
   const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrateToLatest(store);
-    return await fn(store, config);
+    const migrated = await migrateToLatest(store);
+    return await fn({ store, config, migrated });
   } finally {
     await store.close();
   }

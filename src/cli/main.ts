@@ -28,11 +28,7 @@ registerStreams(program);
 registerUpload(program);
 registerWatch(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = report(error);
-}
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', '3D000', '28P01', '28000']);
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander already printed it
@@ -45,7 +41,16 @@ function report(error: unknown): number {
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`sluice: ${message}\n`);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  // The URL itself is not repeated: it may carry a password.
+  const hint = typeof code === 'string' && UNREACHABLE.has(code) ? ' (is the database running, and DATABASE_URL right?)' : '';
+  process.stderr.write(`sluice: ${message}${hint}\n`);
   if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(error);
   return 1;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
 }

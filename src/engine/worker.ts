@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import { OPERATION_BATCH_SIZE, runOperation, type OperationContext, type OperationOutcome } from '../operations/run-operation.js';
 import { runRequest, type EngineContext, type EngineLogger, type RunOutcome } from './run-request.js';
 import { claimOperation, type ClaimedOperation } from './sql/claim-operation.js';
+import { failAbandonedUploads } from './sql/fail-abandoned-uploads.js';
 import { claimRequest, type ClaimedRequest } from './sql/claim-request.js';
 
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
@@ -47,6 +48,7 @@ export class Worker {
   private kickAgain = false;
   /** Alternates which kind is asked for first, so a queue of bulk requests cannot starve a delete or reset. */
   private operationsFirst = false;
+  private lastSweep = 0;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -81,8 +83,27 @@ export class Worker {
 
   start(): void {
     this.unsubscribe = this.store.onWake(() => void this.kick());
-    this.timer = setInterval(() => void this.kick(), this.config.pollMs);
+    this.timer = setInterval(() => {
+      void this.sweep();
+      void this.kick();
+    }, this.config.pollMs);
     void this.kick();
+  }
+
+  /**
+   * Uploads whose receiving process died stay `parsing` without a heartbeat; after a lease without one they
+   * are ended `failed` (src/engine/sql/fail-abandoned-uploads.ts). At most once per heartbeat interval.
+   */
+  private async sweep(force = false): Promise<void> {
+    const now = this.context.now();
+    if (!force && now - this.lastSweep < this.config.heartbeatMs) return;
+    this.lastSweep = now;
+    try {
+      const ids = await failAbandonedUploads(this.store.db, now, this.config.leaseMs);
+      if (ids.length > 0) this.context.logger.warn({ bulkRequestIds: ids }, 'abandoned uploads ended failed');
+    } catch (error) {
+      this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'sweeping abandoned uploads failed');
+    }
   }
 
   /** Graceful: no new claims; running jobs finish their chunk in hand and are given back. */
@@ -95,6 +116,7 @@ export class Worker {
 
   /** Runs jobs one after another until neither a request nor an operation is claimable. For tests and one-shot use. */
   async drain(): Promise<void> {
+    await this.sweep(true);
     for (;;) {
       const claimed = await this.claimNext();
       if (!claimed) break;

@@ -4,6 +4,7 @@ import type { Store } from '../db/connect.js';
 import { AppError } from '../errors/app-error.js';
 import { addItems, insertBulkRequest, type BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import { canonicalJson } from '../bulk/idempotency.js';
+import { assertStreamWritable } from '../streams/stream-guard.js';
 import type { StagedItem } from '../engine/sql/stage-items.js';
 import type { DataStreamRow } from '../streams/data-stream.repository.js';
 import { failUpload, finishUpload, heartbeatUpload, type UploadFailure } from './upload.repository.js';
@@ -71,8 +72,11 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
     nacha: args.options.nacha,
   };
 
-  const { row: created, created: isNew } = await store.db.transaction().execute((trx) =>
-    insertBulkRequest(trx, {
+  const { row: created, created: isNew } = await store.db.transaction().execute(async (trx) => {
+    // No upload starts into a stream being deleted or reset (409 stream_busy): checked under the stream
+    // lock, in the transaction that creates the request, so it cannot race the operation.
+    await assertStreamWritable(trx, store.caps, args.stream);
+    return insertBulkRequest(trx, {
       environmentId: args.environmentId,
       source: args.format,
       onConflict: args.options.onConflict,
@@ -84,8 +88,8 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
       options: requestOptions,
       parsing: true,
       now: now(),
-    }),
-  );
+    });
+  });
 
   if (!isNew) return replay(deps, created, args, hash);
 

@@ -13,7 +13,7 @@ export function registerKeys(program: Command): void {
     .action(async (options: { environment: string }) => {
       const environment = checkEnvironmentName(options.environment);
       const key = generateApiKey(environment);
-      const created = await withStore((store) =>
+      const created = await withStore(({ store }) =>
         store.db.transaction().execute(async (trx) => {
           const now = Date.now();
           return insertApiKey(trx, await ensureEnvironment(trx, environment, now), key, now);
@@ -26,7 +26,7 @@ export function registerKeys(program: Command): void {
     .command('list')
     .description('List API keys: id, prefix, environment, created, revoked (never the key itself)')
     .action(async () => {
-      const rows = await withStore((store) => listApiKeys(store.db));
+      const rows = await withStore(({ store }) => listApiKeys(store.db));
       if (rows.length === 0) return out('No API keys.');
       out(
         table(
@@ -43,7 +43,7 @@ export function registerKeys(program: Command): void {
     .action(async (rawId: string) => {
       if (!/^\d{1,15}$/.test(rawId)) throw new CliError(`A key id is a positive integer (got "${rawId}"); see \`sluice keys list\`.`);
       const id = Number(rawId);
-      await withStore(async (store) => {
+      await withStore(async ({ store }) => {
         if (await revokeApiKey(store.db, id, Date.now())) return out(`Revoked API key ${id}.`);
         const existing = (await listApiKeys(store.db)).find((k) => k.id === id);
         if (!existing) throw new CliError(`There is no API key ${id}; see \`sluice keys list\`.`);

@@ -28,7 +28,7 @@ export function registerStreams(program: Command): void {
       }
       if (options.name.length < 1 || options.name.length > 200) throw new CliError('--name must be 1-200 characters.');
       if ((options.description?.length ?? 0) > 1000) throw new CliError('--description must be at most 1,000 characters.');
-      const row = await withStore(async (store) =>
+      const row = await withStore(async ({ store }) =>
         insertStream(store.db, {
           environment_id: await environmentId(store, options.environment),
           key,
@@ -47,7 +47,7 @@ export function registerStreams(program: Command): void {
     .description('List the data streams of an environment, newest first')
     .option('--environment <name>', 'environment to list', 'test')
     .action(async (options: { environment: string }) => {
-      const rows = await withStore(async (store) => listStreams(store.db, await environmentId(store, options.environment)));
+      const rows = await withStore(async ({ store }) => listStreams(store.db, await environmentId(store, options.environment)));
       if (rows.length === 0) return out(`Environment '${options.environment}' has no data streams.`);
       out(table(['key', 'name', 'id', 'created'], rows.map((r) => [r.key, r.name, String(r.id), isoOrDash(r.created_at)])));
     });

@@ -14,12 +14,14 @@ export async function failAbandonedUploads(db: Kysely<Database>, now: number, st
     errors: [{ line: null, field: null, code: 'upload_interrupted', message }],
     error_count: 1,
   });
+  const staleQuery = sql<{ id: number }>`
+    SELECT id FROM bulk_requests
+    WHERE status IN ('pending', 'processing') AND parsing = 1 AND COALESCE(last_progress_at, created_at) < ${now - staleAfterMs}
+  `;
+  // A read first, outside any transaction: the usual answer is "none", and then no write lock is taken.
+  if ((await staleQuery.execute(db)).rows.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const stale = await sql<{ id: number }>`
-      SELECT id FROM bulk_requests
-      WHERE status IN ('pending', 'processing') AND parsing = 1 AND COALESCE(last_progress_at, created_at) < ${now - staleAfterMs}
-    `.execute(trx);
-    const ids = stale.rows.map((r) => r.id);
+    const ids = (await staleQuery.execute(trx)).rows.map((r) => r.id);
     if (ids.length === 0) return ids;
     await trx.deleteFrom('bulk_request_items').where('bulk_request_id', 'in', ids).execute();
     await trx
@@ -27,6 +29,7 @@ export async function failAbandonedUploads(db: Kysely<Database>, now: number, st
       .set({ status: 'failed', parsing: 0, total_items: 0, completed_at: now, error_message: message, error_details: details })
       .where('id', 'in', ids)
       .where('parsing', '=', 1)
+      .where(sql<boolean>`COALESCE(last_progress_at, created_at) < ${now - staleAfterMs}`)
       .execute();
     return ids;
   });
