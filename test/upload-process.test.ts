@@ -44,7 +44,7 @@ for (const backend of BACKENDS) {
       database = await createTestDatabase(backend);
       // A V8 heap cap well below the file size: if any path held the whole file, the server would die of it.
       // (Without a cap V8 grows its heap lazily, so RSS says more about the garbage collector than about
-      // what is retained; docs/configuration.md explains the knob.)
+      // what is retained; docs/decisions.md, "Memory", explains the knob.)
       server = await serve({ ...database.env, SLUICE_BOOTSTRAP_KEY: KEY, SLUICE_POLL_MS: '200', NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` });
       dir = mkdtempSync(join(tmpdir(), 'sluice-upload-'));
       for (const key of ['big', 'cli']) await api('/v1/data_streams', { method: 'POST', body: JSON.stringify({ key, name: key }) });
