@@ -7,6 +7,7 @@ import { claimRequest } from '../src/engine/sql/claim-request.js';
 import { Worker } from '../src/engine/worker.js';
 import type { Store } from '../src/db/connect.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { pauseAfter } from './support/pause.js';
 import { BACKENDS } from './support/backends.js';
 import { landed, sampleRecord, sumOfAmounts, waitFor } from './support/ingest.js';
 
@@ -14,24 +15,6 @@ function context(store: Store, config: EngineConfig, now: () => number = Date.no
   return { store, config, metrics: undefined, logger: { info() {}, warn() {}, error() {} }, now, stopping: () => false, ...(afterChunk ? { afterChunk } : {}) };
 }
 
-/** Holds a run after its n-th chunk until released: makes "while processing" deterministic. */
-function pauseAfter(n: number) {
-  let release!: () => void;
-  let reached!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const paused = new Promise<void>((r) => (reached = r));
-  let chunks = 0;
-  return {
-    afterChunk: async () => {
-      if (++chunks === n) {
-        reached();
-        await gate;
-      }
-    },
-    paused,
-    release: () => release(),
-  };
-}
 
 for (const backend of BACKENDS) {
   describe(`engine [${backend}]`, () => {

@@ -5,7 +5,7 @@ import { Worker } from '../src/engine/worker.js';
 import { streamHealthQuery } from '../src/streams/stream-health.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
-import { countRecords, fillStream } from './support/fill-stream.js';
+import { countRecords, fillStream, insertImportBatch } from './support/fill-stream.js';
 import { sampleRecord } from './support/ingest.js';
 
 for (const backend of BACKENDS) {
@@ -33,27 +33,8 @@ for (const backend of BACKENDS) {
       return res.body.id;
     }
 
-    async function importBatch(streamId: number, bulkRequestId: number, recordCount: number): Promise<number> {
-      const row = await t.store.db
-        .insertInto('import_batches')
-        .values({
-          environment_id: environmentId,
-          data_stream_id: streamId,
-          bulk_request_id: bulkRequestId,
-          source: 'csv_upload',
-          filename: 'statement.csv',
-          record_count: recordCount,
-          total_credits: 0,
-          total_debits: 0,
-          decimal_places: 2,
-          date_range_start: null,
-          date_range_end: null,
-          created_at: Date.now(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
-    }
+    const importBatch = (streamId: number, bulkRequestId: number, recordCount: number) =>
+      insertImportBatch(t.store, { environmentId, streamId, bulkRequestId, recordCount });
 
     const health = async (key: string) => {
       const res = await t.call('GET', `/v1/data_streams/${key}/health`);

@@ -7,31 +7,14 @@ import { claimRequest } from '../src/engine/sql/claim-request.js';
 import { Worker } from '../src/engine/worker.js';
 import { runOperation, type OperationContext } from '../src/operations/run-operation.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { pauseAfter } from './support/pause.js';
 import { BACKENDS } from './support/backends.js';
-import { countRecords, fillStream } from './support/fill-stream.js';
+import { countRecords, fillStream, insertImportBatch } from './support/fill-stream.js';
 import { sampleRecord } from './support/ingest.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Holds a run after its n-th chunk until released: makes "mid-operation" deterministic. */
-function pauseAfter(n: number) {
-  let release!: () => void;
-  let reached!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const paused = new Promise<void>((r) => (reached = r));
-  let chunks = 0;
-  return {
-    afterChunk: async () => {
-      if (++chunks === n) {
-        reached();
-        await gate;
-      }
-    },
-    paused,
-    release: () => release(),
-  };
-}
 
 for (const backend of BACKENDS) {
   describe(`stream operations [${backend}]`, { timeout: 600_000 }, () => {
@@ -62,27 +45,8 @@ for (const backend of BACKENDS) {
       return res.body.id;
     }
 
-    async function importBatch(streamId: number, bulkRequestId: number, recordCount: number): Promise<number> {
-      const row = await t.store.db
-        .insertInto('import_batches')
-        .values({
-          environment_id: environmentId,
-          data_stream_id: streamId,
-          bulk_request_id: bulkRequestId,
-          source: 'csv_upload',
-          filename: 'statement.csv',
-          record_count: recordCount,
-          total_credits: 0,
-          total_debits: 0,
-          decimal_places: 2,
-          date_range_start: null,
-          date_range_end: null,
-          created_at: Date.now(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
-    }
+    const importBatch = (streamId: number, bulkRequestId: number, recordCount: number) =>
+      insertImportBatch(t.store, { environmentId, streamId, bulkRequestId, recordCount });
 
     /** Drains the worker while polling the operation over HTTP; every progress value seen, and the final answer. */
     async function pollWhileDraining(url: string) {

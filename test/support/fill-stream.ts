@@ -51,3 +51,29 @@ export async function countRecords(store: Store, streamId: number): Promise<{ re
   `.execute(store.db);
   return { records: Number(result.rows[0]?.records ?? 0), orphans: Number(result.rows[0]?.orphans ?? 0) };
 }
+
+/** An import batch row as an upload would leave it, for tests of what reads or removes batches. */
+export async function insertImportBatch(
+  store: Store,
+  values: { environmentId: number; streamId: number; bulkRequestId: number; recordCount: number },
+): Promise<number> {
+  const row = await store.db
+    .insertInto('import_batches')
+    .values({
+      environment_id: values.environmentId,
+      data_stream_id: values.streamId,
+      bulk_request_id: values.bulkRequestId,
+      source: 'csv_upload',
+      filename: 'statement.csv',
+      record_count: values.recordCount,
+      total_credits: 0,
+      total_debits: 0,
+      decimal_places: 2,
+      date_range_start: null,
+      date_range_end: null,
+      created_at: Date.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
