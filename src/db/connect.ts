@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import { CAPABILITIES, type Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
@@ -103,12 +103,26 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * SQLite does run DDL inside transactions; Kysely's adapter just does not say so. Saying it makes the
+ * migrator run under one `BEGIN IMMEDIATE`, so processes starting together on a fresh file migrate one
+ * after the other instead of racing to create the same tables.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
   constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
     super(cfg);
   }
   override createDriver() {
     return new ImmediateSqliteDriver(this.cfg);
+  }
+  override createAdapter() {
+    return new TransactionalDdlSqliteAdapter();
   }
 }
 

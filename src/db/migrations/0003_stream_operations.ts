@@ -112,40 +112,33 @@ async function countRecordsOnPostgres(db: Kysely<any>) {
 
 /**
  * SQLite has row-level triggers only; an upsert of the one counter row per record costs a few microseconds
- * in-process and serializes nothing that SQLite's single writer does not already serialize. Kysely runs
- * SQLite migrations outside a transaction, so triggers and backfill get one of their own: another process
- * writing records in between would otherwise be counted twice or not at all.
+ * in-process and serializes nothing that SQLite's single writer does not already serialize. Migrations run
+ * inside one `BEGIN IMMEDIATE` transaction (src/db/connect.ts), so no process writes records between the
+ * triggers and the backfill: nothing is counted twice or missed.
  */
 async function countRecordsOnSqlite(db: Kysely<any>) {
   const upsert = (stream: string, n: string, o: string) => `
     INSERT INTO stream_record_counts (data_stream_id, slot, records, orphans) VALUES (${stream}, 0, ${n}, ${o})
     ON CONFLICT (data_stream_id, slot) DO UPDATE SET records = records + excluded.records, orphans = orphans + excluded.orphans;`;
-  await sql`BEGIN IMMEDIATE`.execute(db);
-  try {
-    await sql
-      .raw(`CREATE TRIGGER records_counted_insert AFTER INSERT ON records BEGIN
-        ${upsert('NEW.data_stream_id', '1', 'NEW.import_batch_id IS NULL')}
-      END`)
-      .execute(db);
-    await sql
-      .raw(`CREATE TRIGGER records_counted_delete AFTER DELETE ON records BEGIN
-        ${upsert('OLD.data_stream_id', '-1', '-(OLD.import_batch_id IS NULL)')}
-      END`)
-      .execute(db);
-    await sql
-      .raw(`CREATE TRIGGER records_counted_update AFTER UPDATE OF data_stream_id, import_batch_id ON records
-        WHEN OLD.data_stream_id IS NOT NEW.data_stream_id OR (OLD.import_batch_id IS NULL) <> (NEW.import_batch_id IS NULL)
-      BEGIN
-        ${upsert('OLD.data_stream_id', '-1', '-(OLD.import_batch_id IS NULL)')}
-        ${upsert('NEW.data_stream_id', '1', 'NEW.import_batch_id IS NULL')}
-      END`)
-      .execute(db);
-    await backfill(db);
-    await sql`COMMIT`.execute(db);
-  } catch (error) {
-    await sql`ROLLBACK`.execute(db).catch(() => {});
-    throw error;
-  }
+  await sql
+    .raw(`CREATE TRIGGER records_counted_insert AFTER INSERT ON records BEGIN
+      ${upsert('NEW.data_stream_id', '1', 'NEW.import_batch_id IS NULL')}
+    END`)
+    .execute(db);
+  await sql
+    .raw(`CREATE TRIGGER records_counted_delete AFTER DELETE ON records BEGIN
+      ${upsert('OLD.data_stream_id', '-1', '-(OLD.import_batch_id IS NULL)')}
+    END`)
+    .execute(db);
+  await sql
+    .raw(`CREATE TRIGGER records_counted_update AFTER UPDATE OF data_stream_id, import_batch_id ON records
+      WHEN OLD.data_stream_id IS NOT NEW.data_stream_id OR (OLD.import_batch_id IS NULL) <> (NEW.import_batch_id IS NULL)
+    BEGIN
+      ${upsert('OLD.data_stream_id', '-1', '-(OLD.import_batch_id IS NULL)')}
+      ${upsert('NEW.data_stream_id', '1', 'NEW.import_batch_id IS NULL')}
+    END`)
+    .execute(db);
+  await backfill(db);
 }
 
 async function backfill(db: Kysely<any>) {
