@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig, type EngineConfig } from '../src/config.js';
-import { connect } from '../src/db/connect.js';
+import { sql } from 'kysely';
+import { connect, LISTENER_APPLICATION_NAME } from '../src/db/connect.js';
 import { runRequest, type EngineContext } from '../src/engine/run-request.js';
 import { claimRequest } from '../src/engine/sql/claim-request.js';
 import { Worker } from '../src/engine/worker.js';
@@ -247,6 +248,17 @@ for (const backend of BACKENDS) {
         const started = Date.now();
         await waitFor('completion', async () => (await show(request.id)).status === 'completed', 10_000);
         assert.ok(Date.now() - started < 5_000);
+        if (t.store.caps.crossProcessWakeup) {
+          // The listening connection drops (as in a database restart): it reconnects and wake-ups go on.
+          const dropped = await sql<{ n: number }>`
+            SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+            WHERE application_name = ${LISTENER_APPLICATION_NAME} AND pid <> pg_backend_pid()
+          `.execute(t.store.db);
+          assert.ok(Number(dropped.rows[0]!.n) >= 1);
+          await new Promise((r) => setTimeout(r, 1_000));
+          const after = await submit(stream, 100, 10);
+          await waitFor('completion after the reconnect', async () => (await show(after.id)).status === 'completed', 10_000);
+        }
       } finally {
         await worker.stop();
         await workerStore.close();

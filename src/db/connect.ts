@@ -68,14 +68,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  let listener: pg.Client | undefined;
-  if (options.listen) {
-    listener = new pg.Client({ connectionString: url });
-    listener.on('error', () => {});
-    listener.on('notification', () => events.emit('wake'));
-    await listener.connect();
-    await listener.query(`LISTEN ${WAKEUP_CHANNEL}`);
-  }
+  const listener = options.listen ? await listenForWakeups(url, () => events.emit('wake')) : undefined;
   return {
     db,
     caps: CAPABILITIES.postgres,
@@ -89,8 +82,53 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
       return () => events.off('wake', fn);
     },
     async close() {
-      await listener?.end().catch(() => {});
+      await listener?.close();
       await db.destroy();
+    },
+  };
+}
+
+/** The name listening sessions carry in pg_stat_activity (operators, and a test, can tell them apart). */
+export const LISTENER_APPLICATION_NAME = 'sluice-listener';
+
+/**
+ * A dedicated connection that LISTENs for wake-ups. When it drops (a database restart, a network blip) it
+ * reconnects with backoff, and wakes the workers once reconnected: a notification sent while it was away is
+ * lost, so they look for work themselves. Polling covers the gap meanwhile.
+ */
+async function listenForWakeups(url: string, wake: () => void): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  let current: pg.Client | undefined;
+  let delay = 100;
+  const connectOnce = async () => {
+    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME });
+    client.on('error', () => {});
+    client.on('notification', wake);
+    client.on('end', () => {
+      if (closed || current !== client) return;
+      current = undefined;
+      setTimeout(() => void reconnect(), delay).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${WAKEUP_CHANNEL}`);
+    current = client;
+    delay = 100;
+  };
+  const reconnect = async () => {
+    if (closed) return;
+    try {
+      await connectOnce();
+      wake();
+    } catch {
+      delay = Math.min(delay * 2, 5_000);
+      setTimeout(() => void reconnect(), delay).unref();
+    }
+  };
+  await connectOnce();
+  return {
+    async close() {
+      closed = true;
+      await current?.end().catch(() => {});
     },
   };
 }
