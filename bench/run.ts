@@ -1,0 +1,265 @@
+// `npm run bench` — end-to-end throughput, memory and status latency of Sluice against each database's own
+// bulk load of the same rows (docs/performance.md). `npm run bench -- --quick` runs every scenario at small
+// sizes and checks what landed; it is a correctness check (exit 1 on any mismatch), never a timing one.
+//
+// Options: --quick, --rows N (CSV rows), --nacha-entries N, --json-records N, --clients N,
+// --only csv,nacha,json,parse, --db sqlite,postgres, --workers N (extra `sluice worker` processes),
+// --interval MS (status sampling), --runs N (parse repetitions), --profile (serve under --cpu-prof, top
+// self-time functions printed), --env KEY=VALUE (Sluice setting for the run, repeatable), --out FILE,
+// --keep-inputs, --skip-schema-reference (no load into Sluice's own records table: saves time at 5M rows).
+
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../test/support/shared.js';
+import { writeCsv } from './inputs/csv.js';
+import { writeNachaFile } from './inputs/nacha.js';
+import { JSON_PREFIX } from './inputs/json.js';
+import { rowsTotals, type ExpectedTotals } from './inputs/rows.js';
+import { describeMachine, uptimeLine } from './machine.js';
+import { busyMs, selfTimesText } from './profile-summary.js';
+import { postgresCopy, type ReferenceResult } from './references/postgres-copy.js';
+import { csvReferenceRows, jsonReferenceRows, nachaReferenceRows } from './references/rows.js';
+import { writeRowsFile } from './references/rows-file.js';
+import { sluiceSchemaReference } from './references/sluice-schema.js';
+import { sqliteInserts } from './references/sqlite-inserts.js';
+import { consoleTable, markdownTable, targetsText, targetVerdicts } from './report.js';
+import { round } from './scenarios/harness.js';
+import { jsonScenario } from './scenarios/json.js';
+import { parseCsvScenario, parseNachaScenarios } from './scenarios/parse.js';
+import type { RunOptions, ScenarioResult, Sizes } from './scenarios/types.js';
+import { uploadScenario } from './scenarios/uploads.js';
+import type { Backend } from './support/databases.js';
+import { check } from './support/verify.js';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rows: { type: 'string' },
+    'nacha-entries': { type: 'string' },
+    'json-records': { type: 'string' },
+    clients: { type: 'string' },
+    only: { type: 'string' },
+    db: { type: 'string' },
+    workers: { type: 'string' },
+    interval: { type: 'string' },
+    runs: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    env: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    'keep-inputs': { type: 'boolean', default: false },
+    'skip-schema-reference': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+function count(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw.replaceAll('_', ''));
+  if (!Number.isSafeInteger(value) || value < min) {
+    console.error(`--${name} must be a whole number >= ${min}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function list<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T[] {
+  if (raw === undefined) return [...allowed];
+  const picked = raw.split(',').map((s) => s.trim()) as T[];
+  const unknown = picked.filter((p) => !allowed.includes(p));
+  if (unknown.length > 0) {
+    console.error(`--${name}: unknown ${unknown.join(', ')} (one of ${allowed.join(', ')})`);
+    process.exit(2);
+  }
+  return picked;
+}
+
+const quick = args.quick === true;
+const sizes: Sizes = {
+  csvRows: count('rows', args.rows, quick ? 20_000 : 1_000_000),
+  nachaEntries: count('nacha-entries', args['nacha-entries'], quick ? 10_000 : 500_000),
+  jsonRecords: count('json-records', args['json-records'], quick ? 20_000 : 500_000),
+  jsonBatch: 1000,
+  jsonClients: count('clients', args.clients, 8),
+  nachaPerBatch: 1000,
+};
+const scenarios = list('only', args.only, ['parse', 'csv', 'nacha', 'json'] as const);
+const backends = list<Backend>('db', args.db, ['sqlite', 'postgres'] as const);
+const sluiceEnv: Record<string, string> = {};
+for (const pair of args.env ?? []) {
+  const eq = pair.indexOf('=');
+  if (eq < 1) {
+    console.error(`--env wants KEY=VALUE, got ${pair}`);
+    process.exit(2);
+  }
+  sluiceEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
+}
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const profileDir = args.profile ? join(REPO_ROOT, '.bench', 'profiles', stamp) : null;
+const options: RunOptions = {
+  sizes,
+  quick,
+  workers: count('workers', args.workers, 0, 0),
+  intervalMs: count('interval', args.interval, 100),
+  profileDir,
+  sluiceEnv,
+};
+const parseRuns = count('runs', args.runs, quick ? 1 : 3);
+// Only the default full run replaces the committed results; anything else (quick, a subset, other sizes)
+// goes to .bench/, which git ignores.
+const defaultFull = !quick && args.rows === undefined && args['nacha-entries'] === undefined && args['json-records'] === undefined && args.only === undefined && args.db === undefined && args.env === undefined && args.workers === undefined;
+const out = args.out ?? (defaultFull ? join(REPO_ROOT, 'bench', 'results', 'latest.json') : join(REPO_ROOT, '.bench', `${quick ? 'quick' : 'run'}-${stamp}.json`));
+
+const log = (line: string) => console.log(line);
+const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+async function reference(backend: Backend, rowsFile: string): Promise<ReferenceResult & { name: string }> {
+  if (backend === 'postgres') return { name: 'PostgreSQL COPY', ...(await postgresCopy(rowsFile)) };
+  return { name: 'SQLite prepared inserts, 1,000-row transactions', ...(await sqliteInserts(rowsFile)) };
+}
+
+/** Sluice's run, then the reference on the same rows, so both meet about the same machine load. */
+async function withReference(
+  run: () => Promise<Omit<ScenarioResult, 'reference' | 'ratio'>>,
+  backend: Backend,
+  rowsFile: string,
+  expectedRows: number,
+  bulkRequests: number,
+): Promise<ScenarioResult> {
+  const result = await run();
+  try {
+    const ref = await reference(backend, rowsFile);
+    const refRowsPerSecond = ref.rows / ref.seconds;
+    const refCheck = check(`reference loaded`, expectedRows, ref.rows);
+    // Not in --quick: it explains a gap, it checks nothing that the reference does not.
+    const schema = quick || args['skip-schema-reference'] ? null : await sluiceSchemaReference(backend, rowsFile, bulkRequests);
+    return {
+      ...result,
+      reference: { name: ref.name, rows: ref.rows, seconds: round(ref.seconds), rowsPerSecond: Math.round(refRowsPerSecond) },
+      schemaReference: schema && { rows: schema.rows, seconds: round(schema.seconds), rowsPerSecond: Math.round(schema.rows / schema.seconds) },
+      ratio: result.rowsPerSecond === null ? null : round(result.rowsPerSecond / refRowsPerSecond),
+      checks: [...result.checks, refCheck],
+      ok: result.ok && refCheck.ok,
+    };
+  } catch (error) {
+    return { ...result, reference: null, ratio: null, ok: false, error: `${result.error ?? ''}\nreference failed: ${(error as Error).stack}` };
+  }
+}
+
+function printResult(r: ScenarioResult): void {
+  const label = `${r.scenario}${r.db === 'none' ? '' : ` [${r.db}]`}`;
+  if (r.error) log(`  ${label}: ERROR\n${r.error.split('\n').map((l) => `    ${l}`).join('\n')}`);
+  else {
+    const schema = r.schemaReference ? ` (into Sluice's own records table: ${r.schemaReference.rowsPerSecond.toLocaleString('en-US')} rows/s)` : '';
+    const ref = r.reference ? `, reference ${r.reference.rowsPerSecond.toLocaleString('en-US')} rows/s (${r.reference.seconds} s)${schema}, ratio ${r.ratio}` : '';
+    const latency = r.statusLatencyMs ? `, status p50 ${r.statusLatencyMs.p50} ms p99 ${r.statusLatencyMs.p99} ms (${r.statusLatencyMs.samples} samples)` : '';
+    const rss = r.peakRssMb === null ? '' : `, peak RSS ${r.peakRssMb} MB`;
+    log(`  ${label}: ${r.rows.toLocaleString('en-US')} rows in ${r.seconds} s = ${r.rowsPerSecond?.toLocaleString('en-US')} rows/s${ref}${rss}${latency}; phases ${JSON.stringify(r.phases)}; load ${r.load.start} -> ${r.load.end}`);
+  }
+  for (const c of r.checks.filter((c) => !c.ok)) log(`    MISMATCH ${c.name}: expected ${String(c.expected)}, got ${String(c.actual)}`);
+  for (const note of r.notes ?? []) log(`    note: ${note}`);
+  log(`  ${label}: ${r.ok ? 'passed' : 'FAILED'}`);
+}
+
+function printProfile(scenario: string, backend: Backend): void {
+  if (!profileDir) return;
+  const dir = join(profileDir, `${scenario}-${backend}`);
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    // no profile written (the server died); the error is reported with the result
+  }
+  // One profile per thread; tsx's module-loader thread is idle all along, the main thread is the one that works.
+  const main = files.map((f) => join(dir, f)).sort((a, b) => busyMs(b) - busyMs(a))[0];
+  if (main) log(selfTimesText(main, 25).replace(/^/gm, '    '));
+}
+
+const startedAll = performance.now();
+const loadBefore = uptimeLine();
+log(`sluice bench${quick ? ' --quick' : ''}: ${scenarios.join(', ')} on ${backends.join(', ')}`);
+log(`  sizes: ${JSON.stringify(sizes)}${options.workers ? `, ${options.workers} extra worker process(es)` : ''}${Object.keys(sluiceEnv).length ? `, env ${JSON.stringify(sluiceEnv)}` : ''}`);
+log(`  before: ${loadBefore}`);
+const machine = await describeMachine(backends.includes('postgres'));
+log(`  machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres ?? '-'}, SQLite ${machine.sqlite}, Sluice from ${machine.sluiceFrom}`);
+
+const inputs = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+const results: ScenarioResult[] = [];
+try {
+  const needCsv = scenarios.includes('csv') || scenarios.includes('parse');
+  const needNacha = scenarios.includes('nacha') || scenarios.includes('parse');
+  const files = { csv: join(inputs, 'bench.csv'), nacha: join(inputs, 'bench.ach'), csvRows: join(inputs, 'csv.rows'), nachaRows: join(inputs, 'nacha.rows'), jsonRows: join(inputs, 'json.rows') };
+  let csvTotals: ExpectedTotals | undefined;
+  let nachaTotals: ExpectedTotals | undefined;
+  let jsonTotals: ExpectedTotals | undefined;
+  let t = performance.now();
+  if (needCsv) {
+    const written = await writeCsv(files.csv, sizes.csvRows);
+    csvTotals = written.totals;
+    log(`  input: CSV of ${sizes.csvRows.toLocaleString('en-US')} rows, ${(written.bytes / 1024 ** 2).toFixed(1)} MB (${elapsed(t)})`);
+  }
+  if (needNacha) {
+    t = performance.now();
+    const written = await writeNachaFile(files.nacha, sizes.nachaEntries, sizes.nachaPerBatch);
+    nachaTotals = written.totals;
+    log(`  input: NACHA file of ${sizes.nachaEntries.toLocaleString('en-US')} entries in ${written.batches} batches, ${(written.bytes / 1024 ** 2).toFixed(1)} MB (${elapsed(t)})`);
+  }
+  if (scenarios.includes('json')) jsonTotals = rowsTotals(sizes.jsonRecords, JSON_PREFIX);
+  t = performance.now();
+  if (scenarios.includes('csv')) await writeRowsFile(files.csvRows, csvReferenceRows(sizes.csvRows));
+  if (scenarios.includes('nacha')) await writeRowsFile(files.nachaRows, nachaReferenceRows(files.nacha));
+  if (scenarios.includes('json')) await writeRowsFile(files.jsonRows, jsonReferenceRows(sizes.jsonRecords, sizes.jsonBatch));
+  log(`  input: reference rows written (${elapsed(t)})`);
+
+  const record = (r: ScenarioResult) => {
+    results.push(r);
+    printResult(r);
+  };
+  for (const scenario of scenarios) {
+    if (scenario === 'parse') {
+      log(`parse (${parseRuns} run${parseRuns === 1 ? '' : 's'} each, median)`);
+      record(await parseCsvScenario(files.csv, csvTotals!, parseRuns));
+      for (const result of await parseNachaScenarios(files.nacha, nachaTotals!, parseRuns)) record(result);
+      continue;
+    }
+    for (const backend of backends) {
+      log(`${scenario} [${backend}]`);
+      if (scenario === 'csv') record(await withReference(() => uploadScenario('csv', backend, { file: files.csv, totals: csvTotals! }, options), backend, files.csvRows, sizes.csvRows, 1));
+      if (scenario === 'nacha') record(await withReference(() => uploadScenario('nacha', backend, { file: files.nacha, totals: nachaTotals! }, options), backend, files.nachaRows, sizes.nachaEntries, 1));
+      if (scenario === 'json') record(await withReference(() => jsonScenario(backend, jsonTotals!, options), backend, files.jsonRows, sizes.jsonRecords, Math.ceil(sizes.jsonRecords / sizes.jsonBatch)));
+      printProfile(scenario, backend);
+    }
+  }
+} finally {
+  if (!args['keep-inputs']) rmSync(inputs, { recursive: true, force: true });
+  else log(`  inputs kept in ${inputs}`);
+}
+
+const loadAfter = uptimeLine();
+const verdicts = targetVerdicts(results);
+log('');
+log(consoleTable(results));
+log('');
+log(`before: ${loadBefore}`);
+log(`after:  ${loadAfter}`);
+if (!quick) {
+  log('');
+  log('targets (issue 4):');
+  log(targetsText(verdicts));
+  log('');
+  log(markdownTable(results));
+}
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    { generatedAt: new Date().toISOString(), mode: quick ? 'quick' : 'full', sizes, workers: options.workers, sluiceEnv, machine, load: { before: loadBefore, after: loadAfter }, seconds: Math.round((performance.now() - startedAll) / 1000), results, targets: quick ? [] : verdicts },
+    null,
+    2,
+  )}\n`,
+);
+log(`results: ${relative(process.cwd(), out)} (${elapsed(startedAll)} in all)`);
+const passed = results.filter((r) => r.ok).length;
+log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length && results.length > 0 ? 0 : 1);

@@ -1,0 +1,54 @@
+// What every scenario reports; bench/report.ts prints it and writes it to the results file.
+
+import type { LatencySummary } from '../support/latency.js';
+import type { Check } from '../support/verify.js';
+
+export type ScenarioName = 'csv' | 'nacha' | 'json' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
+export type DatabaseName = 'sqlite' | 'postgres' | 'none';
+
+export interface ScenarioResult {
+  scenario: ScenarioName;
+  db: DatabaseName;
+  rows: number;
+  seconds: number | null;
+  rowsPerSecond: number | null;
+  /** Where the time went: upload (until the 202) and processing (202 to completed), or per parser. */
+  phases: Record<string, number>;
+  reference: { name: string; rows: number; seconds: number; rowsPerSecond: number } | null;
+  /** Full runs: the same bulk load into Sluice's real records table (references/sluice-schema.ts). */
+  schemaReference?: { rows: number; seconds: number; rowsPerSecond: number } | null;
+  /** Sluice rows/s divided by the reference's. */
+  ratio: number | null;
+  /** VmHWM of the `sluice serve` process, MiB (parse scenarios: of the parser's own process). */
+  peakRssMb: number | null;
+  /** GET /v1/bulk_requests/{id}, sampled while the ingest ran. */
+  statusLatencyMs: LatencySummary | null;
+  /** 1-minute load average when the scenario started and ended (the machine is shared). */
+  load: { start: number; end: number };
+  checks: Check[];
+  ok: boolean;
+  error?: string;
+  notes?: string[];
+}
+
+export interface Sizes {
+  csvRows: number;
+  nachaEntries: number;
+  jsonRecords: number;
+  jsonBatch: number;
+  jsonClients: number;
+  nachaPerBatch: number;
+}
+
+export interface RunOptions {
+  sizes: Sizes;
+  quick: boolean;
+  /** Extra `sluice worker` processes beside serve's embedded worker. */
+  workers: number;
+  /** Status sampling interval. */
+  intervalMs: number;
+  /** Directory for serve's --cpu-prof output, when profiling. */
+  profileDir: string | null;
+  /** Extra environment for the Sluice processes (SLUICE_* tuning for experiments). */
+  sluiceEnv: Record<string, string>;
+}

@@ -1,0 +1,107 @@
+// Sluice as real processes, as an operator runs it: `sluice serve` (API + embedded worker) and optional
+// `sluice worker` processes, from dist/ when a build newer than every source file is there, else from
+// source through tsx (as the tests do). A stale dist would measure code that is no longer the project's.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../test/support/shared.js';
+
+export { peakRss } from '../../test/support/processes.js';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The command line that runs the CLI: the build when it is current, the sources otherwise. */
+export function sluiceCommand(): { args: string[]; from: 'dist' | 'source' } {
+  const built = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(REPO_ROOT, 'src'))) return { args: [built], from: 'dist' };
+  return { args: ['--import', 'tsx', 'src/cli/main.ts'], from: 'source' };
+}
+
+export interface SluiceProcess {
+  proc: ChildProcess;
+  pid: number;
+  output(): string;
+  exited: Promise<number | string>;
+  /** SIGTERM (graceful: the worker gives its lease back, --cpu-prof writes its profile), SIGKILL after 30 s. */
+  stop(): Promise<number | string>;
+}
+
+/** `nodeFlags` go on node's own command line (--cpu-prof is not allowed in NODE_OPTIONS). */
+function start(command: string[], env: Record<string, string>, nodeFlags: string[] = []): SluiceProcess {
+  const proc = spawn(process.execPath, [...nodeFlags, ...sluiceCommand().args, ...command], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  // Only the tail: a long run's warnings must not grow the bench's own memory.
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    proc,
+    pid: proc.pid!,
+    output: () => output,
+    exited,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+export interface Server extends SluiceProcess {
+  url: string;
+}
+
+export async function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
+  const child = start(['serve'], { PORT: '0', HOST: '127.0.0.1', ...env }, nodeFlags);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sluice serve did not start within 120 s:\n${child.output()}`)), 120_000);
+    const check = () => {
+      const match = /Listening on (http:\/\/\S+)/.exec(child.output());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.proc.stdout?.on('data', check);
+    void child.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sluice serve exited (${code}) before listening:\n${child.output()}`));
+    });
+  });
+  return { ...child, url };
+}
+
+export async function startWorker(env: Record<string, string>): Promise<SluiceProcess> {
+  const child = start(['worker'], env);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sluice worker did not start within 120 s:\n${child.output()}`)), 120_000);
+    child.proc.stdout?.on('data', () => {
+      if (/Worker started/.test(child.output())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void child.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sluice worker exited (${code}) before starting:\n${child.output()}`));
+    });
+  });
+  return child;
+}
