@@ -104,6 +104,12 @@ for (const backend of BACKENDS) {
       assert.deepEqual([r0.status, r0.record_id], ['skipped', existingId]);
       assert.equal(r1.status, 'successful');
       assert.deepEqual([r2.status, r2.record_id], ['skipped', r1.record_id], 'the later item conflicts with the earlier one');
+      // Pages merge records and result rows by index.
+      for (const [offset, status] of [[0, 'skipped'], [1, 'successful'], [2, 'skipped']] as const) {
+        const page = await t.call('GET', `${skip.body.url}?limit=1&offset=${offset}`);
+        assert.deepEqual(page.body.results.data.map((r: { index: number; status: string }) => [r.index, r.status]), [[offset, status]]);
+        assert.equal(page.body.results.has_more, offset < 2);
+      }
 
       const records2 = [sampleRecord('conflicts', 1), sampleRecord('conflicts', 3), sampleRecord('conflicts', 3)];
       const error = await t.call('POST', '/v1/records/bulk', { records: records2, on_conflict: 'error' });
