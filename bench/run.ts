@@ -176,6 +176,14 @@ function printProfile(scenario: string, backend: Backend): void {
   if (main) log(selfTimesText(main, 25).replace(/^/gm, '    '));
 }
 
+// Exiting runs the 'exit' hook of support/sluice.ts, which kills every server, worker and parser started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping; databases of the scenario in progress may be left behind`);
+    process.exit(130);
+  });
+}
+
 const startedAll = performance.now();
 const loadBefore = uptimeLine();
 log(`sluice bench${quick ? ' --quick' : ''}: ${scenarios.join(', ')} on ${backends.join(', ')}`);

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ExpectedTotals } from '../inputs/rows.js';
+import { track } from '../support/sluice.js';
 import { check, type Check } from '../support/verify.js';
 import { round } from './harness.js';
 import type { ScenarioResult } from './types.js';
@@ -26,6 +27,7 @@ function runParser(parser: string, file: string, runs: number): Promise<ChildOut
   return new Promise((resolve, reject) => {
     // A big heap: node-nacha and parseNacha hold every entry of a 500,000-entry file as objects.
     const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', script, parser, file, String(runs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -3,6 +3,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from './sluice.js';
 
 export interface LatencySummary {
   samples: number;
@@ -36,6 +37,7 @@ export class Sampler {
 
   constructor(url: string, key: string, intervalMs: number) {
     this.child = fork(fileURLToPath(new URL('./sampler.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    track(this.child);
     this.child.on('message', (message: Message) => {
       if (message.type === 'final') this.finals.set(message.id, message.body);
       if (message.type === 'found') this.found = message.id;

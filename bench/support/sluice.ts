@@ -9,6 +9,20 @@ import { REPO_ROOT } from '../../test/support/shared.js';
 
 export { peakRss } from '../../test/support/processes.js';
 
+/**
+ * Every child the bench starts, so that a bench stopped half-way (Ctrl-C, a CI timeout's SIGTERM, a crash)
+ * leaves no server behind holding a port and a database: they are killed when the bench process exits.
+ */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export function track(child: ChildProcess): void {
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+}
+
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -41,6 +55,7 @@ function start(command: string[], env: Record<string, string>, nodeFlags: string
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(proc);
   let output = '';
   // Only the tail: a long run's warnings must not grow the bench's own memory.
   const keep = (d: Buffer) => {
