@@ -25,12 +25,13 @@ import { writeRowsFile } from './references/rows-file.js';
 import { sluiceSchemaReference } from './references/sluice-schema.js';
 import { sqliteInserts } from './references/sqlite-inserts.js';
 import { consoleTable, markdownTable, targetsText, targetVerdicts } from './report.js';
-import { round } from './scenarios/harness.js';
+import { activeDatabases, round } from './scenarios/harness.js';
 import { jsonScenario } from './scenarios/json.js';
 import { parseCsvScenario, parseNachaScenarios } from './scenarios/parse.js';
 import type { RunOptions, ScenarioResult, Sizes } from './scenarios/types.js';
 import { uploadScenario } from './scenarios/uploads.js';
 import type { Backend } from './support/databases.js';
+import { killAll } from './support/sluice.js';
 import { check } from './support/verify.js';
 
 const { values: args } = parseArgs({
@@ -176,11 +177,18 @@ function printProfile(scenario: string, backend: Backend): void {
   if (main) log(selfTimesText(main, 25).replace(/^/gm, '    '));
 }
 
-// Exiting runs the 'exit' hook of support/sluice.ts, which kills every server, worker and parser started.
+const inputs = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+// Interrupted: kill every server, worker and parser started (their database connections go with them),
+// drop the databases of the scenario in progress, remove the inputs. Bounded, so a second signal is not needed.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: stopping; databases of the scenario in progress may be left behind`);
-    process.exit(130);
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping, cleaning up`);
+    killAll();
+    const drops = Promise.allSettled([...activeDatabases].map((d) => d.drop()));
+    void Promise.race([drops, new Promise((r) => setTimeout(r, 10_000))]).finally(() => {
+      if (!args['keep-inputs']) rmSync(inputs, { recursive: true, force: true });
+      process.exit(130);
+    });
   });
 }
 
@@ -192,7 +200,6 @@ log(`  before: ${loadBefore}`);
 const machine = await describeMachine(backends.includes('postgres'));
 log(`  machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres ?? '-'}, SQLite ${machine.sqlite}, Sluice from ${machine.sluiceFrom}`);
 
-const inputs = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
 const results: ScenarioResult[] = [];
 try {
   const needCsv = scenarios.includes('csv') || scenarios.includes('parse');

@@ -59,6 +59,9 @@ export function deadlineMs(rows: number): number {
   return 180_000 + rows * 2;
 }
 
+/** Databases of scenarios in progress, for run.ts to drop when the bench is interrupted. */
+export const activeDatabases = new Set<BenchDatabase>();
+
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export async function measureIngest(
@@ -75,6 +78,7 @@ export async function measureIngest(
   let sql: Sql | undefined;
   try {
     database = await createBenchDatabase(backend);
+    activeDatabases.add(database);
     const env: Record<string, string> = {
       ...database.env,
       SLUICE_BOOTSTRAP_KEY: API_KEY,
@@ -134,6 +138,7 @@ export async function measureIngest(
     await Promise.all(workers.map((w) => w.stop()));
     await server?.stop();
     await database?.drop().catch((error: unknown) => console.error(`dropping the ${backend} database failed:`, error));
+    if (database) activeDatabases.delete(database);
   }
 }
 

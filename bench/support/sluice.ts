@@ -14,9 +14,10 @@ export { peakRss } from '../../test/support/processes.js';
  * leaves no server behind holding a port and a database: they are killed when the bench process exits.
  */
 const live = new Set<ChildProcess>();
-process.on('exit', () => {
+export function killAll(): void {
   for (const child of live) child.kill('SIGKILL');
-});
+}
+process.on('exit', killAll);
 
 export function track(child: ChildProcess): void {
   live.add(child);
