@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { insertBulkRequest as insertBulkRequestRow } from '../src/bulk/bulk-request.repository.js';
 import type { Store } from '../src/db/connect.js';
 import { insertRecord, recordListQuery, type NewRecord } from '../src/records/record.repository.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -12,43 +13,24 @@ async function environmentId(store: Store, name: string): Promise<number> {
   return (await store.db.selectFrom('environments').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
 }
 
+/** A finished bulk request (no worker ever picks it up), for records that name one. */
 async function insertBulkRequest(store: Store, environment: number): Promise<number> {
-  const row = await store.db
-    .insertInto('bulk_requests')
-    .values({
-      environment_id: environment,
-      status: 'completed', // finished, so no worker ever picks it up
+  const { row } = await store.db.transaction().execute((trx) =>
+    insertBulkRequestRow(trx, {
+      environmentId: environment,
       source: 'bulk_api',
-      on_conflict: 'error',
-      dry_run: 0,
+      onConflict: 'error',
+      dryRun: false,
       filename: null,
-      data_stream_id: null,
-      parent_bulk_request_id: null,
-      idempotency_key: null,
-      request_hash: null,
-      options: '{}',
-      source_details: null,
-      parsing: 0,
-      total_items: 0,
-      processed_items: 0,
-      successful_items: 0,
-      failed_items: 0,
-      skipped_items: 0,
-      next_index: 0,
-      claims: 0,
-      released_claims: 0,
-      lease_owner: null,
-      lease_expires_at: null,
-      error_message: null,
-      error_details: null,
-      created_at: Date.now(),
-      started_at: null,
-      completed_at: null,
-      last_progress_at: null,
-      cancellation_requested_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+      dataStreamId: null,
+      idempotencyKey: null,
+      requestHash: null,
+      options: {},
+      parsing: false,
+      now: Date.now(),
+    }),
+  );
+  await store.db.updateTable('bulk_requests').set({ status: 'completed' }).where('id', '=', row.id).execute();
   return row.id;
 }
 
