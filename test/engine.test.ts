@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig, type EngineConfig } from '../src/config.js';
 import { sql } from 'kysely';
 import { connect, LISTENER_APPLICATION_NAME } from '../src/db/connect.js';
+import { addItems, insertBulkRequest } from '../src/bulk/bulk-request.repository.js';
 import { runRequest, type EngineContext } from '../src/engine/run-request.js';
 import { claimRequest } from '../src/engine/sql/claim-request.js';
 import { Worker } from '../src/engine/worker.js';
@@ -163,6 +164,35 @@ for (const backend of BACKENDS) {
       assert.equal(child.successful_items, 49);
       assert.equal(child.failed_items, 1);
       assert.equal(child.results.data[0].error_code, 'duplicate_external_id');
+    });
+
+    test('items with gaps of any size between their indexes (a retry keeps its parent\'s) are each run once, in order', async () => {
+      const stream = await freshStream();
+      // Dense, then sparse (gaps of 997, wider than a read window), then one far beyond: chunks of 100 must
+      // cross empty windows without stopping early or reading an item twice.
+      const indexes = [...Array.from({ length: 120 }, (_, i) => i), ...Array.from({ length: 130 }, (_, i) => 500 + i * 997), 700_000];
+      const environmentId = (await t.store.db.selectFrom('environments').select('id').where('name', '=', 'test').executeTakeFirstOrThrow()).id;
+      const now = Date.now();
+      const id = await t.store.db.transaction().execute(async (trx) => {
+        const { row } = await insertBulkRequest(trx, {
+          environmentId, source: 'bulk_api', onConflict: 'error', dryRun: false, filename: null, dataStreamId: null,
+          idempotencyKey: null, requestHash: null, options: {}, parsing: true, now,
+        });
+        const items = indexes.map((index) => ({ index, rowNumber: null, payload: JSON.stringify(sampleRecord(stream, index)) }));
+        await addItems(trx, t.store, row.id, items, true, now);
+        return row.id;
+      });
+      await t.drain();
+      const done = await show(id);
+      assert.equal(done.status, 'completed');
+      assert.equal(done.successful_items, indexes.length);
+      assert.equal((await landed(t.store, stream)).distinctIds, indexes.length);
+      const seen: number[] = [];
+      for (let offset = 0; offset < indexes.length; offset += 200) {
+        const page = (await t.call('GET', `/v1/bulk_requests/${id}?limit=200&offset=${offset}`)).body;
+        for (const r of page.results.data) seen.push(r.index);
+      }
+      assert.deepEqual(seen, indexes);
     });
 
     test('a retry with nothing left to run is completed at once with progress 100', async () => {

@@ -3,6 +3,7 @@ import type { Store } from './connect.js';
 import { up0001 } from './migrations/0001_initial.js';
 import { up0002 } from './migrations/0002_records_by_bulk_request.js';
 import { up0003 } from './migrations/0003_stream_operations.js';
+import { up0004 } from './migrations/0004_records_load_path.js';
 
 /** Numbered, append-only. Each entry's name sorts in the order it must run. */
 function migrations(store: Store): Record<string, Migration> {
@@ -10,6 +11,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0001_initial': { up: up0001(store.caps) },
     '0002_records_by_bulk_request': { up: up0002 },
     '0003_stream_operations': { up: up0003(store.caps) },
+    '0004_records_load_path': { up: up0004(store.caps) },
   };
 }
 

@@ -5,6 +5,7 @@ import { checkMetadataAgainstDefinitions, type ItemError } from '../records/vali
 import type { PropertyType } from '../properties/property-definition.table.js';
 import type { ChunkCounts } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
+import { countCreatedRecords } from './sql/count-records.js';
 import { conflictKey, findExisting } from './sql/find-existing.js';
 import { insertRecords, type NewRecordRow, type RecordsContext } from './sql/insert-records.js';
 import { insertResults, type ResultRow } from './sql/insert-results.js';
@@ -188,8 +189,10 @@ export async function writeChunk(
       newBatch = batch.created;
     }
     created = await insertRecords(trx, store, ctx, toInsert);
+    const createdRows = created.size === toInsert.length ? toInsert : toInsert.filter((r) => created.has(r.item_index));
+    const batchId = ctx.importBatchId;
+    await countCreatedRecords(trx, createdRows.map((r) => ({ data_stream_id: r.data_stream_id, import_batch_id: batchId })));
     if (ctx.importBatchId !== null) {
-      const createdRows = toInsert.filter((r) => created.has(r.item_index));
       await addToImportBatch(trx, ctx.importBatchId, createdRows);
       if (newBatch && createdRows.length === 0) {
         await dropEmptyImportBatch(trx, ctx.importBatchId);

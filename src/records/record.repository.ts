@@ -95,13 +95,20 @@ export async function deleteRecord(db: Db, environmentId: number, id: number): P
 /**
  * One page of records, newest first, keyset-paginated on (created_at, id); `limit + 1` rows so the caller
  * can tell whether a next page exists (see `pageOf`). Each scope filter has an index that serves it
- * (records_stream_created, records_env_external_id, records_import_batch, records_bulk_request); the other
+ * (records_stream_created, records_stream_external_id, records_import_batch, records_bulk_request_created); the other
  * conditions only narrow what that index yields, so no list scans the table.
  */
 export function recordListQuery(db: Db, environmentId: number, filter: RecordFilter, after: Keyset | undefined, limit: number) {
   let query = withStreamKey(db).where('r.environment_id', '=', environmentId);
   if (filter.dataStreamId !== undefined) query = query.where('r.data_stream_id', '=', filter.dataStreamId);
-  if (filter.externalId !== undefined) query = query.where('r.external_id', '=', filter.externalId);
+  if (filter.externalId !== undefined) {
+    query = query.where('r.external_id', '=', filter.externalId);
+    // Without a stream, the unique index (data_stream_id, external_id) is read once per stream of the
+    // environment; an index on (environment_id, external_id) would cost every bulk load (migration 0004).
+    if (filter.dataStreamId === undefined) {
+      query = query.where('r.data_stream_id', 'in', (eb) => eb.selectFrom('data_streams').select('id').where('environment_id', '=', environmentId));
+    }
+  }
   if (filter.importBatchId !== undefined) query = query.where('r.import_batch_id', '=', filter.importBatchId);
   if (filter.bulkRequestId !== undefined) query = query.where('r.bulk_request_id', '=', filter.bulkRequestId);
   if (filter.source !== undefined) query = query.where('r.source', '=', filter.source);

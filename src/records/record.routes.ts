@@ -5,6 +5,7 @@ import { commonErrors, ErrorResponse, IdParams } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { definitionsForStream } from '../properties/property-definition.repository.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
+import { countCreatedRecords } from '../engine/sql/count-records.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
 import { patchRecord } from './patch-record.js';
 import {
@@ -81,7 +82,9 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
           // In one transaction with the check, under the stream lock: nothing lands in a stream being reset or deleted.
           row = await store.db.transaction().execute(async (trx) => {
             await assertStreamWritable(trx, store.caps, stream);
-            return insertRecord(trx, values, now());
+            const inserted = await insertRecord(trx, values, now());
+            if (inserted) await countCreatedRecords(trx, [inserted]);
+            return inserted;
           });
         } catch (error) {
           // The stream was deleted after we found it.
