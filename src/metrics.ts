@@ -40,3 +40,14 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * What the engine records. A structural subset of `Metrics`, so that a worker running in a thread of
+ * `sluice serve` can hand its observations to the registry of the main thread (src/engine/thread/).
+ */
+export interface EngineMetrics {
+  itemsProcessed: { inc(labels: { outcome: 'successful' | 'failed' | 'skipped' }, value: number): void };
+  chunkDuration: { observe(seconds: number): void };
+  requestsFinished: { inc(labels: { status: 'completed' | 'failed' | 'cancelled' }): void };
+  leasesLost: { inc(): void };
+}

@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { out, printNewKey } from './cli/print.js';
 import type { Config } from './config.js';
-import { connect, type Store } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
+import { openStore } from './db/open-store.js';
+import { EngineThread } from './engine/thread/engine-thread.js';
 import { Worker } from './engine/worker.js';
 import { bootstrapIfEmpty } from './keys/api-key.repository.js';
+import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 
 // Process lifecycle only: open the store, migrate, bootstrap, listen, run the worker, and undo it all in
@@ -33,27 +34,12 @@ export interface StartOptions {
  */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
-/**
- * Fastify's request serializer logs only method, url, host and remote address; headers and bodies carry
- * API keys and account numbers, so they stay out. The redaction is a second fence should anyone ever log a
- * request's headers by hand.
- */
-export function createLogger(config: Config): Logger {
-  return pino({
-    name: 'sluice',
-    level: config.logLevel,
-    redact: {
-      paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'headers["x-api-key"]', 'headers.authorization'],
-      censor: '[redacted]',
-    },
-  });
-}
-
 export async function startServer(config: Config, options: StartOptions): Promise<Running> {
   const logger = createLogger(config);
-  // Only a process with a worker needs PostgreSQL's LISTEN connection for wake-ups.
-  const store = await openStore(config, options.worker);
+  // The API's store does not LISTEN for wake-ups: the engine thread opens its own store, and listens there.
+  const store = await openStore(config, { listen: false, migrate: true });
   let app: FastifyInstance | undefined;
+  let engine: EngineThread | undefined;
   try {
     const metrics = createMetrics();
     app = await buildApp({ store, config, metrics }, { loggerInstance: logger });
@@ -69,27 +55,31 @@ export async function startServer(config: Config, options: StartOptions): Promis
       printNewKey(`Created environment '${boot.environment}'. Your API key (shown only once):`, boot.key);
     }
 
-    const worker = options.worker
-      ? new Worker(store, config.engine, { metrics, logger: logger.child({ component: 'worker' }) })
-      : undefined;
-    worker?.start();
+    if (options.worker) {
+      engine = new EngineThread(config, store, metrics, logger, (error) => {
+        logger.fatal({ err: { type: error.name, message: error.message } }, 'the engine thread failed: exiting');
+        process.exit(1);
+      });
+      await engine.ready();
+    }
 
     const running: Running = {
       url,
       stop: once(async () => {
         // Stop accepting and stop claiming together; both still need the store, which closes last.
-        await Promise.all([app?.close(), worker?.stop()]);
+        await Promise.all([app?.close(), engine?.stop()]);
         await store.close();
       }),
     };
     // Before the ready line: whoever reads it may signal at once, and must get a graceful stop.
     if (options.handleSignals ?? true) exitOnSignals(running, logger);
     // A line of its own, stable in wording, so scripts and tests can learn a port chosen with PORT=0.
-    out(`Listening on ${url}${worker ? '' : ' (API only, no worker)'}`);
+    out(`Listening on ${url}${engine ? '' : ' (API only, no worker)'}`);
     return running;
   } catch (error) {
     // A listening server would keep the process alive after the failure is reported.
     await app?.close().catch(() => {});
+    await engine?.stop().catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }
@@ -98,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
 /** The worker-only process (`sluice worker`): no HTTP, same shutdown. */
 export async function startWorker(config: Config, options: { handleSignals?: boolean } = {}): Promise<Running> {
   const logger = createLogger(config);
-  const store = await openStore(config, true);
+  const store = await openStore(config, { listen: true, migrate: true });
   let worker: Worker;
   try {
     worker = new Worker(store, config.engine, { metrics: createMetrics(), logger: logger.child({ component: 'worker' }) });
@@ -116,20 +106,6 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
   if (options.handleSignals ?? true) exitOnSignals(running, logger);
   out(`Worker started on ${store.caps.dialect}`);
   return running;
-}
-
-/** Every process migrates on start (append-only, safe to run concurrently), so none meets an old schema. */
-async function openStore(config: Config, listen: boolean): Promise<Store> {
-  // A frozen worker's open transaction must end well before its lease does, or nobody can take over.
-  const idleInTransactionTimeoutMs = Math.min(30_000, Math.floor(config.engine.leaseMs / 2));
-  const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, listen, idleInTransactionTimeoutMs });
-  try {
-    await migrateToLatest(store);
-    return store;
-  } catch (error) {
-    await store.close().catch(() => {});
-    throw error;
-  }
 }
 
 function exitOnSignals(running: Running, logger: Logger): void {

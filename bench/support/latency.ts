@@ -10,6 +10,8 @@ export interface LatencySummary {
   p50: number | null;
   p99: number | null;
   max: number | null;
+  /** The three slowest reads, with their place in the sequence (0 = the first read of the request). */
+  worst: Array<{ ms: number; sample: number }>;
   errors: number;
 }
 
@@ -21,7 +23,11 @@ export function percentile(sorted: number[], p: number): number | null {
 export function summarize(latencies: number[], errors: number): LatencySummary {
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-  return { samples: sorted.length, p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1) ?? null), errors };
+  const worst = latencies
+    .map((ms, sample) => ({ ms: round(ms)!, sample }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3);
+  return { samples: sorted.length, p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1) ?? null), worst, errors };
 }
 
 type Message =

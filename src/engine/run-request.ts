@@ -1,6 +1,6 @@
 import type { Store } from '../db/connect.js';
 import type { EngineConfig } from '../config.js';
-import type { Metrics } from '../metrics.js';
+import type { EngineMetrics } from '../metrics.js';
 import { prepareChunk, writeChunk, type ImportBatchTarget } from './chunk.js';
 import { advanceCheckpoint } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
@@ -19,7 +19,7 @@ export interface EngineLogger {
 export interface EngineContext {
   store: Store;
   config: EngineConfig;
-  metrics: Metrics | undefined;
+  metrics: EngineMetrics | undefined;
   logger: EngineLogger;
   now: () => number;
   /** True once the worker is shutting down: finish the chunk in hand, then give the request back. */

@@ -2,25 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EngineConfig } from '../config.js';
 import type { Store } from '../db/connect.js';
-import type { Metrics } from '../metrics.js';
+import type { EngineMetrics } from '../metrics.js';
 import { OPERATION_BATCH_SIZE, runOperation, type OperationContext, type OperationOutcome } from '../operations/run-operation.js';
 import { runRequest, type EngineContext, type EngineLogger, type RunOutcome } from './run-request.js';
 import { claimOperation, type ClaimedOperation } from './sql/claim-operation.js';
 import { failAbandonedUploads } from './sql/fail-abandoned-uploads.js';
 import { claimRequest, type ClaimedRequest } from './sql/claim-request.js';
+import { yieldToEventLoop } from '../db/yield.js';
 
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 
-/**
- * better-sqlite3 is synchronous, so on SQLite every await inside a job is a microtask and a job never lets
- * the event loop turn: a worker embedded in `sluice serve` would hold every HTTP request (and every timer)
- * for as long as a job runs (measured: a 10,000-item drain, 1.9 s without a single timer tick). One
- * setImmediate before each job and between its chunks costs microseconds and lets them through.
- */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export interface WorkerOptions {
-  metrics?: Metrics;
+  metrics?: EngineMetrics;
   logger?: EngineLogger;
   workerId?: string;
   now?: () => number;
@@ -107,6 +100,11 @@ export class Worker {
   }
 
   /** Graceful: no new claims; running jobs finish their chunk in hand and are given back. */
+  /** A wake-up from outside the store's own signal (the main thread of `sluice serve`, for its engine thread). */
+  wake(): void {
+    void this.kick();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Store } from '../db/connect.js';
+import { yieldToEventLoop } from '../db/yield.js';
 import { AppError } from '../errors/app-error.js';
 import { addItems, insertBulkRequest, type BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import { canonicalJson } from '../bulk/idempotency.js';
@@ -108,6 +109,8 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
     bufferedBytes = 0;
     const row = await store.db.transaction().execute((trx) => addItems(trx, store, id, batch, false, now()));
     if (row.status === 'cancelled') throw new CancelledWhileReceiving();
+    // Buffered body data would otherwise be parsed and staged batch after batch in one turn of the loop.
+    await yieldToEventLoop();
   };
   const sink: ItemSink = {
     push(rowNumber, payload) {

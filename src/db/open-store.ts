@@ -1,0 +1,22 @@
+import type { Config } from '../config.js';
+import { connect, type Store } from './connect.js';
+import { migrateToLatest } from './migrate.js';
+
+/**
+ * The store of a process (or of the engine thread of `sluice serve`), configured from `config`. Every
+ * process migrates on start (append-only, safe to run concurrently), so none meets an old schema; the
+ * engine thread opens its store after its process has migrated and passes `migrate: false`.
+ */
+export async function openStore(config: Config, options: { listen: boolean; migrate: boolean }): Promise<Store> {
+  // A frozen worker's open transaction must end well before its lease does, or nobody can take over.
+  const idleInTransactionTimeoutMs = Math.min(30_000, Math.floor(config.engine.leaseMs / 2));
+  const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, listen: options.listen, idleInTransactionTimeoutMs });
+  if (!options.migrate) return store;
+  try {
+    await migrateToLatest(store);
+    return store;
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
