@@ -195,6 +195,31 @@ for (const backend of BACKENDS) {
       assert.deepEqual(seen, indexes);
     });
 
+    test('wide items end a chunk at 4 MiB of payload, whatever the chunk size; every item still runs once', async () => {
+      const stream = await freshStream();
+      const environmentId = (await t.store.db.selectFrom('environments').select('id').where('name', '=', 'test').executeTakeFirstOrThrow()).id;
+      const now = Date.now();
+      // 1.5 MiB each: items 0-2 start within the first 4 MiB (the third ends past it), items 3-4 make the next chunk.
+      const wide = (i: number) => JSON.stringify({ ...sampleRecord(stream, i), description: `${i}`.padEnd(1.5 * 1024 * 1024, 'x') });
+      const id = await t.store.db.transaction().execute(async (trx) => {
+        const { row } = await insertBulkRequest(trx, {
+          environmentId, source: 'bulk_api', onConflict: 'error', dryRun: false, filename: null, dataStreamId: null,
+          idempotencyKey: null, requestHash: null, options: {}, parsing: true, now,
+        });
+        await addItems(trx, t.store, row.id, [0, 1, 2, 3, 4].map((index) => ({ index, rowNumber: null, payload: wide(index) })), true, now);
+        return row.id;
+      });
+      const claimed = await claimRequest(t.store.db, t.store.caps, 'w', Date.now(), engine.leaseMs);
+      assert.equal(claimed?.id, id);
+      const chunks: number[] = [];
+      assert.equal(await runRequest(context(t.store, engine, Date.now, (_id, processed) => void chunks.push(processed)), claimed!), 'completed');
+      assert.deepEqual(chunks, [3], 'the first chunk holds 3 items (chunk size 100); the second, the last, completes the request');
+      const done = await show(id);
+      assert.equal(done.processed_items, 5);
+      // The descriptions are far over the limit: each item fails on its own, once.
+      assert.deepEqual(done.results.data.map((r: { index: number; error_code: string }) => [r.index, r.error_code]), [0, 1, 2, 3, 4].map((i) => [i, 'invalid_description']));
+    });
+
     test('a retry with nothing left to run is completed at once with progress 100', async () => {
       const stream = await freshStream();
       const request = await submit(stream, 0, 2);

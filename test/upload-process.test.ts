@@ -83,8 +83,11 @@ for (const backend of BACKENDS) {
       const peak = peakRss(server.pid);
       t.diagnostic(`[${backend}] upload of ${(created.source_details.bytes / MB).toFixed(0)} MB, ${rows} rows: server peak RSS ${(peak / MB).toFixed(0)} MB (before: ${(before / MB).toFixed(0)} MB)`);
       console.log(`# [${backend}] peak RSS ${(peak / MB).toFixed(0)} MB for a ${(created.source_details.bytes / MB).toFixed(0)} MB upload`);
-      // Not a performance limit (the benchmark enforces that): proof the file was never held whole.
-      assert.ok(peak < Math.max(created.source_details.bytes, 300 * MB), `peak RSS ${peak} should stay below the file size`);
+      // Not a performance limit (the benchmark enforces that, on a build): proof the file was never held whole.
+      // Both the API thread and the engine thread run under the heap cap, far below the file size; what the
+      // process grew by during the upload stays below it too. (Run from source, each thread also carries its
+      // own copy of the TypeScript loader and modules: that is the baseline `before`, not the upload.)
+      assert.ok(peak - before < created.source_details.bytes, `peak RSS ${peak} grew by more than the file size from ${before}`);
     });
 
     test('sluice upload and sluice watch: progress, summary, exit codes', async () => {

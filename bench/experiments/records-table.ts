@@ -1,9 +1,9 @@
 // What Sluice's `records` table costs a bulk load, part by part: `node --import tsx
 // bench/experiments/records-table.ts [rows]` (default 200,000) loads the csv scenario's rows the way the
 // references do (COPY on PostgreSQL, 1,000-row prepared insert transactions on SQLite) into a freshly
-// migrated Sluice table, first whole, then without the record-count trigger, without the foreign keys too,
-// and without the five secondary indexes too; and into the bare reference table. docs/performance.md
-// quotes the numbers. Needs the PostgreSQL of the tests (TEST_DATABASE_URL).
+// migrated Sluice table, first whole, then without its foreign keys, and without the four secondary indexes
+// too; and into the bare reference table. docs/performance.md quotes the numbers. Needs the PostgreSQL of
+// the tests (TEST_DATABASE_URL).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +21,9 @@ const file = join(dir, 'rows');
 await writeRowsFile(file, csvReferenceRows(rows));
 
 const variants: Array<[string, Strip | null]> = [
-  ["Sluice's table (4 foreign keys, 6 indexes, count trigger)", {}],
-  ['  without the count trigger', { trigger: true }],
-  ['  without the trigger and the foreign keys', { trigger: true, foreignKeys: true }],
-  ['  without trigger, foreign keys and the 5 secondary indexes', { trigger: true, foreignKeys: true, secondaryIndexes: true }],
+  ["Sluice's table (foreign keys, unique + 4 secondary indexes)", {}],
+  ['  without the foreign keys', { foreignKeys: true }],
+  ['  without the foreign keys and the 4 secondary indexes', { foreignKeys: true, secondaryIndexes: true }],
   ['bare reference table (primary key + unique index)', null],
 ];
 try {

@@ -1,6 +1,7 @@
 // A second reference, for the analysis rather than the targets: the same bulk load (COPY on PostgreSQL,
 // 1,000-row prepared insert transactions on SQLite) into Sluice's real `records` table, migrated by
-// Sluice's own migrations: four foreign keys, six indexes, the record-count trigger. The gap between the
+// Sluice's own migrations: its foreign keys (one on PostgreSQL, four on SQLite), the unique index and four
+// secondary indexes. The gap between the
 // two references is what the table costs; the gap between this one and Sluice is what the engine costs
 // (staging every item first, validation, results, checkpoints, the round trips of a chunk).
 
@@ -18,16 +19,11 @@ import { SQLITE_REFERENCE_BATCH } from './sqlite-inserts.js';
 
 /** Parts of Sluice's records table to leave out, to tell what each costs (bench/experiments/records-table.ts). */
 export interface Strip {
-  trigger?: boolean;
   foreignKeys?: boolean;
   secondaryIndexes?: boolean;
-  /** Only these secondary indexes (when `secondaryIndexes` is not set). */
-  indexes?: string[];
-  /** Only the foreign keys of these columns, PostgreSQL only (when `foreignKeys` is not set). */
-  foreignKeyColumns?: string[];
 }
 
-const SECONDARY_INDEXES = ['records_stream_created', 'records_env_external_id', 'records_bulk_request', 'records_import_batch', 'records_bulk_request_created'];
+const SECONDARY_INDEXES = ['records_stream_created', 'records_bulk_request', 'records_import_batch', 'records_bulk_request_created'];
 
 /** Parent rows for the foreign keys of the reference rows (rows.ts): ids 1, and `bulkRequests` requests. */
 async function parents(backend: Backend, url: string | undefined, dataDir: string | undefined, bulkRequests: number, strip: Strip): Promise<void> {
@@ -45,16 +41,10 @@ async function parents(backend: Backend, url: string | undefined, dataDir: strin
     }
     await sql`INSERT INTO import_batches (environment_id, data_stream_id, bulk_request_id, source, record_count, total_credits, total_debits, decimal_places, created_at)
       VALUES (1, 1, 1, 'csv_upload', 0, 0, 0, 2, ${now})`.execute(db);
-    if (strip.trigger) await sql.raw(`DROP TRIGGER records_counted_insert${backend === 'postgres' ? ' ON records' : ''}`).execute(db);
-    for (const index of strip.secondaryIndexes ? SECONDARY_INDEXES : (strip.indexes ?? [])) await sql.raw(`DROP INDEX ${index}`).execute(db);
-    if ((strip.foreignKeys || strip.foreignKeyColumns) && backend === 'postgres') {
-      const fks = await sql<{ conname: string; column: string }>`
-        SELECT c.conname, a.attname AS column FROM pg_constraint c
-        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-        WHERE c.conrelid = 'records'::regclass AND c.contype = 'f'`.execute(db);
-      for (const fk of fks.rows) {
-        if (strip.foreignKeys || strip.foreignKeyColumns!.includes(fk.column)) await sql.raw(`ALTER TABLE records DROP CONSTRAINT ${fk.conname}`).execute(db);
-      }
+    if (strip.secondaryIndexes) for (const index of SECONDARY_INDEXES) await sql.raw(`DROP INDEX ${index}`).execute(db);
+    if (strip.foreignKeys && backend === 'postgres') {
+      const fks = await sql<{ conname: string }>`SELECT conname FROM pg_constraint WHERE conrelid = 'records'::regclass AND contype = 'f'`.execute(db);
+      for (const fk of fks.rows) await sql.raw(`ALTER TABLE records DROP CONSTRAINT ${fk.conname}`).execute(db);
     }
   } finally {
     await store.close();

@@ -1,8 +1,8 @@
 // The reference table: shaped like Sluice's `records` (src/db/migrations/0001_initial.ts): the same
 // columns and types, the same surrogate key and the same unique index (data_stream_id, external_id), which
-// is the one every insert has to check. Sluice's real table carries more (four foreign keys, five more
-// indexes, a record-count trigger from migration 0003): that is part of what Sluice pays and is not
-// given to the reference; docs/performance.md accounts for it.
+// is the one every insert has to check. Sluice's real table carries more (four secondary indexes, and
+// foreign keys: one on PostgreSQL, four on SQLite; migration 0004): that is part of what Sluice pays and
+// is not given to the reference; docs/performance.md accounts for it.
 
 import type { Backend } from '../support/databases.js';
 
