@@ -55,6 +55,9 @@ for (const backend of BACKENDS) {
       assert.equal(res.body.total_items, 3);
       await t.drain();
       assert.equal((await t.call('GET', res.body.url)).body.successful_items, 3);
+      // The upload's records count in the stream's counters, and not as orphans: they have their import batch.
+      const health = (await t.call('GET', '/v1/data_streams/up/health')).body;
+      assert.deepEqual([health.records_count, health.orphan_records_count, health.import_batches_record_sum], [3, 0, 3]);
       const missing = await post('/v1/data_streams/up/uploads', Buffer.from(`------x\r\nContent-Disposition: form-data; name="format"\r\n\r\nnacha\r\n------x--\r\n`), 'multipart/form-data; boundary=----x');
       assert.equal(missing.status, 422);
       assert.equal(missing.body.error, 'missing_file');

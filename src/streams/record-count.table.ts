@@ -1,7 +1,8 @@
 /**
- * Record counts of a stream, kept exact by triggers on `records` (migration 0003): the stream's count is
- * the sum of its rows. PostgreSQL spreads each stream over slots so that concurrent writers do not queue
- * on one counter row; SQLite uses slot 0 only.
+ * Record counts of a stream: the stream's count is the sum of its rows. Inserts add to them in their own
+ * transaction (src/engine/sql/count-records.ts, migration 0004); deletes and updates through triggers on
+ * `records` (migration 0003). Each stream spreads over slots so that concurrent writers seldom queue on one
+ * counter row.
  */
 export interface StreamRecordCountTable {
   data_stream_id: number;

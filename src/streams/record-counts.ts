@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 
 /**
- * A stream's record counts from its trigger-maintained counter rows (see record-count.table.ts):
+ * A stream's record counts from its maintained counter rows (see record-count.table.ts):
  * a primary-key range of at most a few rows, whatever the stream's size.
  */
 export async function recordCounts(db: Kysely<Database> | Transaction<Database>, streamId: number): Promise<{ records: number; orphans: number }> {

@@ -7,7 +7,7 @@ import { BULK_STATUSES } from '../bulk/bulk-request.schemas.js';
  * The health snapshot as one statement of scalar subqueries: one round trip, and one consistent snapshot
  * on both databases (a transaction would take SQLite's write lock, which a polled read must not).
  * Every subquery is an index lookup (test/stream-health.test.ts checks the plans):
- * - record and orphan counts: the trigger-maintained counter rows (primary key), never COUNT over records;
+ * - record and orphan counts: the maintained counter rows (primary key), never COUNT over records;
  * - last ingestion: the newest entry of records_stream_created;
  * - import batches: import_batches_stream_created (a stream has one batch per uploaded file);
  * - bulk requests: bulk_requests_stream_status, one count per status; `stuck` narrows the processing ones.
