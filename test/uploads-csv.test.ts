@@ -55,6 +55,15 @@ for (const backend of BACKENDS) {
       assert.equal(b.description, 'comma, "quoted"');
     });
 
+    test('backslashes, tabs, \\N and \\. in cells arrive unchanged (staging escapes what COPY would read)', async () => {
+      const key = await stream();
+      const cells = ['C:\\path\\to', 'tab\there', '\\N', '\\.', 'end\\'];
+      const csv = ['date,amount,description,external_id', ...cells.map((c, i) => `2026-01-0${i + 1},1.00,"${c}",x${i}`)].join('\n');
+      const done = await upload(key, csv);
+      assert.equal(done.successful_items, cells.length);
+      assert.deepEqual((await records(key)).map((r: { description: string }) => r.description), cells);
+    });
+
     test('amounts in major units: $1,234.56, (12.34), -5, signs decide the direction; too many decimals fail the row', async () => {
       const key = await stream();
       const csv = ['date,amount,external_id', '2026-01-01,"$1,234.56",a', '2026-01-01,(12.34),b', '2026-01-01,-5,c', '2026-01-01,1.005,d', '2026-01-01,0.1,e'].join('\n');

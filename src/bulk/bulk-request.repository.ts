@@ -4,7 +4,7 @@ import type { Store } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { Keyset } from '../http/pagination.js';
-import { stageItems, type StagedItem } from '../engine/sql/stage-items.js';
+import { copyItems, stageItems, type StagedItem } from '../engine/sql/stage-items.js';
 import type { BulkRequestTable, BulkSource, BulkStatus, OnConflict } from './bulk-request.table.js';
 import { UNRETRYABLE_KINDS } from '../uploads/upload.repository.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
@@ -93,18 +93,49 @@ export async function addItems(
   now: number,
 ): Promise<BulkRequestRow> {
   await stageItems(trx, store, bulkRequestId, items);
-  const emptyAndDone = sql<boolean>`total_items + ${items.length} = 0 AND ${finished ? 1 : 0} = 1`;
-  return trx
+  return countStagedItems(trx, bulkRequestId, items.length, finished, now).executeTakeFirstOrThrow();
+}
+
+/** The request's side of staging `count` items: its total, and whether the file is whole. */
+export function countStagedItems(db: Kysely<Database>, bulkRequestId: number, count: number, finished: boolean, now: number) {
+  const emptyAndDone = sql<boolean>`total_items + ${count} = 0 AND ${finished ? 1 : 0} = 1`;
+  return db
     .updateTable('bulk_requests')
     .set({
-      total_items: sql`total_items + ${items.length}`,
+      total_items: sql`total_items + ${count}`,
       parsing: finished ? 0 : 1,
       status: sql`CASE WHEN ${emptyAndDone} THEN 'completed' ELSE status END`,
       completed_at: sql`CASE WHEN ${emptyAndDone} THEN ${now} ELSE completed_at END`,
     })
     .where('id', '=', bulkRequestId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
+}
+
+/**
+ * `addItems` for a batch of an upload, in a transaction of its own, by `COPY` where the database has it
+ * (`copyFrom`): the batch is one stream of lines instead of array literals. The request's update is the
+ * same statement as `addItems` runs, compiled by Kysely and sent on the same connection.
+ */
+export async function addUploadBatch(store: Store, bulkRequestId: number, items: StagedItem[], now: number): Promise<BulkRequestRow> {
+  if (!store.caps.copyFrom || store.raw.kind !== 'postgres') {
+    return store.db.transaction().execute((trx) => addItems(trx, store, bulkRequestId, items, false, now));
+  }
+  const client = await store.raw.pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    await copyItems(client, bulkRequestId, items);
+    const update = countStagedItems(store.db, bulkRequestId, items.length, false, now).compile();
+    const result = await client.query<BulkRequestRow>(update.sql, update.parameters as unknown[]);
+    await client.query('COMMIT');
+    return result.rows[0]!;
+  } catch (error) {
+    // A connection that cannot even roll back goes back to the pool as broken, to be replaced.
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 export async function findBulkRequest(db: Kysely<Database>, environmentId: number, id: number): Promise<BulkRequestRow | undefined> {

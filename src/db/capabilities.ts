@@ -36,9 +36,16 @@ export interface Capabilities {
    * which one, so it is given `current_schema()`. SQLite has one namespace per file.
    */
   schemas: boolean;
+  /**
+   * PostgreSQL `COPY ... FROM STDIN` loads rows as a stream of text lines, without the array literals an
+   * `unnest` insert needs: an upload's staged items (JSON, full of quotes that every array element must
+   * escape) went in about 3x faster that way. SQLite has no COPY, and needs none: its prepared insert per row
+   * costs microseconds in-process.
+   */
+  copyFrom: boolean;
 }
 
 export const CAPABILITIES: Record<Dialect, Capabilities> = {
-  postgres: { dialect: 'postgres', skipLocked: true, crossProcessWakeup: true, arrayParameters: true, rowLocks: true, schemas: true },
-  sqlite: { dialect: 'sqlite', skipLocked: false, crossProcessWakeup: false, arrayParameters: false, rowLocks: false, schemas: false },
+  postgres: { dialect: 'postgres', skipLocked: true, crossProcessWakeup: true, arrayParameters: true, rowLocks: true, schemas: true, copyFrom: true },
+  sqlite: { dialect: 'sqlite', skipLocked: false, crossProcessWakeup: false, arrayParameters: false, rowLocks: false, schemas: false, copyFrom: false },
 };

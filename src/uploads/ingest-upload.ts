@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Store } from '../db/connect.js';
 import { yieldToEventLoop } from '../db/yield.js';
 import { AppError } from '../errors/app-error.js';
-import { addItems, insertBulkRequest, type BulkRequestRow } from '../bulk/bulk-request.repository.js';
+import { addUploadBatch, insertBulkRequest, type BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import { canonicalJson } from '../bulk/idempotency.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
 import type { StagedItem } from '../engine/sql/stage-items.js';
@@ -107,7 +107,7 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
     const batch = buffer;
     buffer = [];
     bufferedBytes = 0;
-    const row = await store.db.transaction().execute((trx) => addItems(trx, store, id, batch, false, now()));
+    const row = await addUploadBatch(store, id, batch, now());
     if (row.status === 'cancelled') throw new CancelledWhileReceiving();
     // Buffered body data would otherwise be parsed and staged batch after batch in one turn of the loop.
     await yieldToEventLoop();
