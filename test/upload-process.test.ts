@@ -122,5 +122,35 @@ for (const backend of BACKENDS) {
       assert.equal(await noKey.exited, 1);
       assert.match(noKey.output(), /API key/);
     });
+
+    test("the engine thread's work shows in the server's /metrics", async () => {
+      const counter = async (line: string) => {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+        return found ? Number(found.slice(line.length + 1)) : 0;
+      };
+      const successful = 'sluice_items_processed_total{outcome="successful"}';
+      const failed = 'sluice_items_processed_total{outcome="failed"}';
+      const completed = 'sluice_bulk_requests_finished_total{status="completed"}';
+      const before = [await counter(successful), await counter(failed), await counter(completed)];
+      const records = [...Array.from({ length: 3 }, (_, i) => ({ data_stream_key: 'cli', date: '2026-01-01', amount: 100 + i, direction: 'credit', currency: 'USD' })), { data_stream_key: 'cli' }];
+      const res = await api('/v1/records/bulk', { method: 'POST', body: JSON.stringify({ records }) });
+      assert.equal(res.status, 202);
+      const { id } = (await res.json()) as { id: number };
+      let status = '';
+      for (let i = 0; i < 600 && status !== 'completed'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = ((await (await api(`/v1/bulk_requests/${id}`)).json()) as { status: string }).status;
+      }
+      assert.equal(status, 'completed');
+      // The thread reports after its commit; the main thread counts on receipt: poll rather than race it.
+      let after: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        after = [await counter(successful), await counter(failed), await counter(completed)];
+        if (after[2]! > before[2]!) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual([after[0]! - before[0]!, after[1]! - before[1]!, after[2]! - before[2]!], [3, 1, 1]);
+    });
   });
 }

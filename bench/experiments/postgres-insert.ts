@@ -2,14 +2,20 @@
 // bench/experiments/postgres-insert.ts [rows]` (default 200,000) inserts the csv scenario's rows in
 // 1,000-row transactions into a freshly migrated Sluice `records` table: with the engine's own
 // `insertRecords` (unnest of arrays, ON CONFLICT DO NOTHING, RETURNING), then the same INSERT without
-// RETURNING, without ON CONFLICT, and without the table's secondary indexes and its foreign key, against
-// COPY of the same rows into the bare reference table. Only the statements are timed, never building the
+// RETURNING, without ON CONFLICT, and without the table's secondary indexes and its foreign key; then the
+// same rows COPYed into a temporary table per chunk and inserted from it with one INSERT ... SELECT (ON
+// CONFLICT, RETURNING), an alternative shape for the engine; against COPY of the same rows into the bare
+// reference table. Only the statements are timed, never building the
 // rows. docs/performance.md quotes the numbers. Needs the PostgreSQL of the tests (TEST_DATABASE_URL).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql, type RawBuilder } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { connect } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { insertRecords, type NewRecordRow } from '../../src/engine/sql/insert-records.js';
@@ -27,6 +33,8 @@ interface Variant {
   returning: boolean;
   engine?: boolean;
   bare?: boolean;
+  /** COPY the chunk into a temporary table, then one INSERT ... SELECT from it. */
+  viaCopy?: boolean;
 }
 
 function chunk(from: number): NewRecordRow[] {
@@ -63,6 +71,7 @@ async function measure(variant: Variant): Promise<number> {
       await sql`ALTER TABLE records DROP CONSTRAINT records_data_stream_id_fkey`.execute(store.db);
     }
     let ms = 0;
+    if (variant.viaCopy) return await measureViaCopy(database.env.DATABASE_URL!, now);
     for (let from = 0; from < rows; from += 1000) {
       const batch = chunk(from);
       const started = performance.now();
@@ -79,12 +88,50 @@ async function measure(variant: Variant): Promise<number> {
   }
 }
 
+/** COPY's text format for one value: backslash, tab, newline and carriage return escaped; NULL as \\N. */
+function copyValue(value: string | number | null): string {
+  if (value === null) return '\\N';
+  return String(value).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+
+async function measureViaCopy(url: string, now: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Once per session; each transaction leaves it empty.
+    await client.query('CREATE TEMP TABLE chunk (s bigint, e text, d text, a bigint, dir text, c text, descr text, m text, i bigint) ON COMMIT DELETE ROWS');
+    let ms = 0;
+    for (let from = 0; from < rows; from += 1000) {
+      const batch = chunk(from);
+      const started = performance.now();
+      let text = '';
+      for (const r of batch) {
+        text += [r.data_stream_id, r.external_id, r.date, r.amount, r.direction, r.currency, r.description, r.metadata, r.item_index].map(copyValue).join('\t') + '\n';
+      }
+      await client.query('BEGIN');
+      await pipeline(Readable.from([text]), client.query(copyFrom('COPY chunk FROM STDIN')));
+      await client.query(`
+        INSERT INTO records (environment_id, data_stream_id, external_id, date, amount, direction, currency, description,
+          metadata, source, bulk_request_id, item_index, import_batch_id, created_at, updated_at)
+        SELECT 1, s, e, d, a, dir, c, descr, m, 'csv_upload', 1, i, 1, $1::bigint, $1::bigint FROM chunk ORDER BY i
+        ON CONFLICT (data_stream_id, external_id) DO NOTHING
+        RETURNING id, item_index`, [now]);
+      await client.query('COMMIT');
+      ms += performance.now() - started;
+    }
+    return rows / (ms / 1000);
+  } finally {
+    await client.end();
+  }
+}
+
 const line = (name: string, perSecond: number) => console.log(`  ${name.padEnd(66)} ${Math.round(perSecond).toLocaleString('en-US').padStart(9)} rows/s`);
 console.log(`postgres, ${rows.toLocaleString('en-US')} rows, 1,000 per transaction`);
 line("the engine's insertRecords (unnest, ON CONFLICT DO NOTHING, RETURNING)", await measure({ name: '', conflict: true, returning: true, engine: true }));
 line('  the same INSERT without RETURNING', await measure({ name: '', conflict: true, returning: false }));
 line('  without ON CONFLICT either', await measure({ name: '', conflict: false, returning: false }));
 line('  and without the 4 secondary indexes and the foreign key', await measure({ name: '', conflict: false, returning: false, bare: true }));
+line('COPY into a temporary table, then INSERT ... SELECT (ON CONFLICT, RETURNING)', await measure({ name: '', conflict: true, returning: true, viaCopy: true }));
 const dir = mkdtempSync(join(tmpdir(), 'sluice-postgres-insert-'));
 try {
   const file = join(dir, 'rows');

@@ -5,20 +5,6 @@ import type { Store } from '../../db/connect.js';
 import type { EngineMetrics } from '../../metrics.js';
 import type { EngineThreadData, FromEngine, ToEngine } from './messages.js';
 
-/**
- * The embedded worker of `sluice serve`, run in a thread of its own so that HTTP never waits for it.
- *
- * In the main thread, the engine shared the event loop with the API: on SQLite every statement is
- * synchronous, so a status read waited for whatever chunk was being validated and written (the serve
- * process was 100 % busy during a CSV ingest, status reads p99 70-110 ms with stalls up to 160 ms); on
- * PostgreSQL validation competed with request parsing for one core. In its own thread the engine has its
- * own event loop, heap and database connection, and the machine's second core.
- *
- * The main thread forwards in-process wake-ups (a request was created here; PostgreSQL also notifies the
- * thread's LISTEN connection) and owns /metrics, so the thread sends each observation over. The thread
- * failing to start, or dying, is fatal to the process, as an exception in an in-process worker was: a
- * `serve` that silently stopped processing would be worse than one that exits for its supervisor to restart.
- */
 const fromSource = import.meta.url.endsWith('.ts');
 
 /**
@@ -36,6 +22,20 @@ function heapCap(): { maxOldGenerationSizeMb?: number } {
   return mb === undefined ? {} : { maxOldGenerationSizeMb: mb };
 }
 
+/**
+ * The embedded worker of `sluice serve`, run in a thread of its own so that HTTP never waits for it.
+ *
+ * In the main thread, the engine shared the event loop with the API: on SQLite every statement is
+ * synchronous, so a status read waited for whatever chunk was being validated and written (the serve
+ * process was 100 % busy during a CSV ingest, status reads p99 70-110 ms with stalls up to 160 ms); on
+ * PostgreSQL validation competed with request parsing for one core. In its own thread the engine has its
+ * own event loop, heap and database connection, and the machine's second core.
+ *
+ * The main thread forwards in-process wake-ups (a request was created here; PostgreSQL also notifies the
+ * thread's LISTEN connection) and owns /metrics, so the thread sends each observation over. The thread
+ * failing to start, or dying, is fatal to the process, as an exception in an in-process worker was: a
+ * `serve` that silently stopped processing would be worse than one that exits for its supervisor to restart.
+ */
 export class EngineThread {
   private readonly thread: Thread;
   private readonly started: Promise<void>;
