@@ -131,7 +131,7 @@ line("the engine's insertRecords (unnest, ON CONFLICT DO NOTHING, RETURNING)", a
 line('  the same INSERT without RETURNING', await measure({ name: '', conflict: true, returning: false }));
 line('  without ON CONFLICT either', await measure({ name: '', conflict: false, returning: false }));
 line('  and without the 4 secondary indexes and the foreign key', await measure({ name: '', conflict: false, returning: false, bare: true }));
-line('COPY into a temporary table, then INSERT ... SELECT (ON CONFLICT, RETURNING)', await measure({ name: '', conflict: true, returning: true, viaCopy: true }));
+line('COPY into a temp table, then INSERT ... SELECT (ON CONFLICT, RETURNING)', await measure({ name: '', conflict: true, returning: true, viaCopy: true }));
 const dir = mkdtempSync(join(tmpdir(), 'sluice-postgres-insert-'));
 try {
   const file = join(dir, 'rows');
