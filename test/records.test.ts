@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { insertBulkRequest as insertBulkRequestRow } from '../src/bulk/bulk-request.repository.js';
 import type { Store } from '../src/db/connect.js';
+import { countCreatedRecords } from '../src/engine/sql/count-records.js';
 import { insertRecord, recordListQuery, type NewRecord } from '../src/records/record.repository.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { insertImportBatch } from './support/fill-stream.js';
 
 // Direct inserts, for what a client cannot choose through the API: timestamps, sources and the links to
 // bulk requests and import batches.
@@ -34,47 +36,30 @@ async function insertBulkRequest(store: Store, environment: number): Promise<num
   return row.id;
 }
 
-async function insertImportBatch(store: Store, environment: number, streamId: number, bulkRequestId: number): Promise<number> {
-  const row = await store.db
-    .insertInto('import_batches')
-    .values({
-      environment_id: environment,
-      data_stream_id: streamId,
-      bulk_request_id: bulkRequestId,
-      source: 'csv_upload',
-      filename: 'x.csv',
-      record_count: 0,
-      total_credits: 0,
-      total_debits: 0,
-      decimal_places: 2,
-      date_range_start: null,
-      date_range_end: null,
-      created_at: Date.now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 async function insertTestRecord(store: Store, values: Partial<NewRecord> & Pick<NewRecord, 'environment_id' | 'data_stream_id'>, createdAt = Date.now()) {
-  const row = await insertRecord(
-    store.db,
-    {
-      external_id: null,
-      date: '2026-01-31',
-      amount: 100,
-      direction: 'credit',
-      currency: 'USD',
-      description: null,
-      metadata: '{}',
-      source: 'api',
-      bulk_request_id: null,
-      item_index: null,
-      import_batch_id: null,
-      ...values,
-    },
-    createdAt,
-  );
+  // As every writer of records does, in one transaction with the insert (src/engine/sql/count-records.ts).
+  const row = await store.db.transaction().execute(async (trx) => {
+    const inserted = await insertRecord(
+      trx,
+      {
+        external_id: null,
+        date: '2026-01-31',
+        amount: 100,
+        direction: 'credit',
+        currency: 'USD',
+        description: null,
+        metadata: '{}',
+        source: 'api',
+        bulk_request_id: null,
+        item_index: null,
+        import_batch_id: null,
+        ...values,
+      },
+      createdAt,
+    );
+    if (inserted) await countCreatedRecords(trx, [inserted]);
+    return inserted;
+  });
   if (!row) throw new Error('test record conflicted');
   return row;
 }
@@ -477,7 +462,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await t.call('GET', '/v1/records?data_stream_key=private', undefined, { as: t.otherKey })).body.data, []);
       // Filters by bulk request or import batch ids of this environment find nothing from the other.
       const bulkId = await insertBulkRequest(t.store, env);
-      const batchId = await insertImportBatch(t.store, env, streamIds.get('private')!, bulkId);
+      const batchId = await insertImportBatch(t.store, { environmentId: env, streamId: streamIds.get('private')!, bulkRequestId: bulkId, recordCount: 0 });
       await insertTestRecord(t.store, { environment_id: env, data_stream_id: streamIds.get('private')!, bulk_request_id: bulkId, import_batch_id: batchId });
       for (const query of [`bulk_request_id=${bulkId}`, `import_batch_id=${batchId}`]) {
         assert.equal((await t.call('GET', `/v1/records?${query}`)).body.data.length, 1, query);
@@ -533,7 +518,7 @@ for (const backend of BACKENDS) {
       const sid = await stream('filters');
       const other = await stream('filters-other');
       const bulkId = await insertBulkRequest(t.store, env);
-      const batchId = await insertImportBatch(t.store, env, sid, bulkId);
+      const batchId = await insertImportBatch(t.store, { environmentId: env, streamId: sid, bulkRequestId: bulkId, recordCount: 0 });
       const base = Date.parse('2026-01-10T00:00:00Z');
       const rows = [
         await insertTestRecord(t.store, { environment_id: env, data_stream_id: sid, external_id: 'f-1', source: 'api' }, base),

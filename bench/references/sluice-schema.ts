@@ -14,8 +14,8 @@ import { connect } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createBenchDatabase, type Backend } from '../support/databases.js';
 import type { ReferenceResult } from './postgres-copy.js';
-import { readRowBatches, RECORD_COLUMNS } from './rows-file.js';
-import { SQLITE_REFERENCE_BATCH } from './sqlite-inserts.js';
+import { RECORD_COLUMNS } from './rows-file.js';
+import { timedLoad } from './sqlite-inserts.js';
 
 /** Parts of Sluice's records table to leave out, to tell what each costs (bench/experiments/records-table.ts). */
 export interface Strip {
@@ -76,18 +76,7 @@ export async function sluiceSchemaReference(backend: Backend, rowsFile: string, 
       db.pragma('busy_timeout = 10000');
       // SQLite checks foreign keys only when asked to: turning the check off is dropping them, for the cost.
       db.pragma(`foreign_keys = ${strip.foreignKeys ? 'OFF' : 'ON'}`);
-      const insert = db.prepare(`INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`);
-      const load = db.transaction((batch: unknown[][]) => {
-        for (const values of batch) insert.run(...values);
-      });
-      let ms = 0;
-      for await (const batch of readRowBatches(rowsFile, SQLITE_REFERENCE_BATCH)) {
-        const started = performance.now();
-        load.immediate(batch);
-        ms += performance.now() - started;
-      }
-      const rows = (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
-      return { rows, seconds: ms / 1000 };
+      return await timedLoad(db, rowsFile);
     } finally {
       db.close();
     }

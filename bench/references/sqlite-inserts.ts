@@ -12,6 +12,25 @@ import type { ReferenceResult } from './postgres-copy.js';
 
 export const SQLITE_REFERENCE_BATCH = 1000;
 
+/**
+ * Loads the rows file into `records` of an open database, 1,000 rows per `BEGIN IMMEDIATE` transaction (as
+ * Sluice's transactions on SQLite, src/db/connect.ts), timing only the transactions; then counts the rows.
+ */
+export async function timedLoad(db: BetterSqlite3.Database, rowsFile: string): Promise<ReferenceResult> {
+  const insert = db.prepare(`INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`);
+  const load = db.transaction((batch: unknown[][]) => {
+    for (const values of batch) insert.run(...values);
+  });
+  let ms = 0;
+  for await (const batch of readRowBatches(rowsFile, SQLITE_REFERENCE_BATCH)) {
+    const started = performance.now();
+    load.immediate(batch);
+    ms += performance.now() - started;
+  }
+  const rows = (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+  return { rows, seconds: ms / 1000 };
+}
+
 export async function sqliteInserts(rowsFile: string): Promise<ReferenceResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ref-'));
   const db = new BetterSqlite3(join(dir, 'reference.db'));
@@ -21,19 +40,7 @@ export async function sqliteInserts(rowsFile: string): Promise<ReferenceResult> 
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
     for (const ddl of referenceTableDdl('sqlite')) db.exec(ddl);
-    const insert = db.prepare(`INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`);
-    const load = db.transaction((batch: unknown[][]) => {
-      for (const values of batch) insert.run(...values);
-    });
-    let ms = 0;
-    for await (const batch of readRowBatches(rowsFile, SQLITE_REFERENCE_BATCH)) {
-      const started = performance.now();
-      // BEGIN IMMEDIATE, as Sluice's transactions on SQLite (src/db/connect.ts).
-      load.immediate(batch);
-      ms += performance.now() - started;
-    }
-    const count = (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
-    return { rows: count, seconds: ms / 1000 };
+    return await timedLoad(db, rowsFile);
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

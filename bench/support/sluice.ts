@@ -7,6 +7,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/support/shared.js';
 
+import { listeningUrl } from '../../test/support/processes.js';
+
 export { peakRss } from '../../test/support/processes.js';
 
 /**
@@ -86,21 +88,7 @@ export interface Server extends SluiceProcess {
 
 export async function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
   const child = start(['serve'], { PORT: '0', HOST: '127.0.0.1', ...env }, nodeFlags);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sluice serve did not start within 120 s:\n${child.output()}`)), 120_000);
-    const check = () => {
-      const match = /Listening on (http:\/\/\S+)/.exec(child.output());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.proc.stdout?.on('data', check);
-    void child.exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`sluice serve exited (${code}) before listening:\n${child.output()}`));
-    });
-  });
+  const url = await listeningUrl(child, 120_000);
   return { ...child, url };
 }
 

@@ -6,7 +6,7 @@ import { advanceCheckpoint } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import { readFence } from './sql/fence.js';
 import { finishRequest } from './sql/finish-request.js';
-import { expireLease, releaseLease, renewLease } from './sql/lease.js';
+import { expireLease, releaseLease, renewLease, REQUEST_JOB } from './sql/row-job.js';
 import { readItems } from './sql/read-items.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 
@@ -63,7 +63,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
 
   let lost = false;
   const heartbeat = setInterval(() => {
-    renewLease(store.db, id, token, ctx.now(), config.leaseMs)
+    renewLease(store.db, REQUEST_JOB, id, token, ctx.now(), config.leaseMs)
       .then((ok) => {
         if (!ok) lost = true;
       })
@@ -88,7 +88,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
     for (;;) {
       if (lost) return leaseLost(ctx, id);
       if (ctx.stopping()) {
-        await releaseLease(store.db, id, token);
+        await releaseLease(store.db, REQUEST_JOB, id, token);
         logger.info({ bulkRequestId: id }, 'released bulk request on shutdown');
         return 'released';
       }
@@ -148,7 +148,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
     // A database outage or a bug: keep the claim counted (max-claims ends a poison request), let the lease
     // lapse so the next attempt comes soon rather than after a whole lease.
     logger.error({ bulkRequestId: id, err: { type: (error as Error).name, message: (error as Error).message } }, 'chunk failed');
-    await expireLease(store.db, id, token, ctx.now()).catch(() => {});
+    await expireLease(store.db, REQUEST_JOB, id, token, ctx.now()).catch(() => {});
     return 'errored';
   } finally {
     clearInterval(heartbeat);

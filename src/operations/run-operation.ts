@@ -4,7 +4,7 @@ import { advanceOperation } from '../engine/sql/advance-operation.js';
 import { deleteRecordsBatch, type RecordKeyset } from '../engine/sql/delete-records-batch.js';
 import { completeOperation, failOperation } from '../engine/sql/finish-operation.js';
 import { operationIsOurs } from '../engine/sql/operation-fence.js';
-import { expireOperationLease, releaseOperationLease, renewOperationLease } from '../engine/sql/operation-lease.js';
+import { expireLease, OPERATION_JOB, releaseLease, renewLease } from '../engine/sql/row-job.js';
 import { recordCounts } from '../streams/record-counts.js';
 
 /**
@@ -44,7 +44,7 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
 
   let lost = false;
   const heartbeat = setInterval(() => {
-    renewOperationLease(store.db, id, token, ctx.now(), config.leaseMs)
+    renewLease(store.db, OPERATION_JOB, id, token, ctx.now(), config.leaseMs)
       .then((ok) => {
         if (!ok) lost = true;
       })
@@ -63,7 +63,7 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
     for (;;) {
       if (lost) return leaseLost(ctx, id);
       if (ctx.stopping()) {
-        await releaseOperationLease(store.db, id, token);
+        await releaseLease(store.db, OPERATION_JOB, id, token);
         logger.info({ operationId: id }, 'released stream operation on shutdown');
         return 'released';
       }
@@ -92,7 +92,7 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
     if (error instanceof LeaseLost) return leaseLost(ctx, id);
     // As for bulk requests: the claim stays counted (max-claims ends a poison operation), the lease lapses now.
     logger.error({ operationId: id, err: { type: (error as Error).name, message: (error as Error).message } }, 'stream operation chunk failed');
-    await expireOperationLease(store.db, id, token, ctx.now()).catch(() => {});
+    await expireLease(store.db, OPERATION_JOB, id, token, ctx.now()).catch(() => {});
     return 'errored';
   } finally {
     clearInterval(heartbeat);

@@ -38,11 +38,10 @@ export interface Server extends Child {
   stop(): Promise<number | string>;
 }
 
-/** `sluice serve` on a free port; resolves once it prints where it listens. */
-export async function serve(env: Record<string, string>, args: string[] = []): Promise<Server> {
-  const child = sluice(['serve', ...args], { PORT: '0', HOST: '127.0.0.1', ...env });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${child.output()}`)), 60_000);
+/** The URL a starting `sluice serve` prints once it listens; rejects if it exits first or takes too long. */
+export function listeningUrl(child: Pick<Child, 'proc' | 'output' | 'exited'>, timeoutMs: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sluice serve did not start within ${timeoutMs / 1000} s:\n${child.output()}`)), timeoutMs);
     const check = () => {
       const match = /Listening on (http:\/\/\S+)/.exec(child.output());
       if (match) {
@@ -51,8 +50,17 @@ export async function serve(env: Record<string, string>, args: string[] = []): P
       }
     };
     child.proc.stdout?.on('data', check);
-    void child.exited.then(() => reject(new Error(`serve exited:\n${child.output()}`)));
+    void child.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sluice serve exited (${code}) before listening:\n${child.output()}`));
+    });
   });
+}
+
+/** `sluice serve` on a free port; resolves once it prints where it listens. */
+export async function serve(env: Record<string, string>, args: string[] = []): Promise<Server> {
+  const child = sluice(['serve', ...args], { PORT: '0', HOST: '127.0.0.1', ...env });
+  const url = await listeningUrl(child, 60_000);
   return {
     ...child,
     url,
