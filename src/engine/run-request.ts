@@ -6,7 +6,7 @@ import { advanceCheckpoint } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import { readFence } from './sql/fence.js';
 import { finishRequest } from './sql/finish-request.js';
-import { expireLease, releaseLease, renewLease, REQUEST_JOB } from './sql/row-job.js';
+import { expireLease, releaseLease, REQUEST_JOB, startHeartbeat } from './sql/row-job.js';
 import { readItems } from './sql/read-items.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 
@@ -61,15 +61,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
     return 'failed';
   }
 
-  let lost = false;
-  const heartbeat = setInterval(() => {
-    renewLease(store.db, REQUEST_JOB, id, token, ctx.now(), config.leaseMs)
-      .then((ok) => {
-        if (!ok) lost = true;
-      })
-      .catch(() => {});
-  }, config.heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(store.db, REQUEST_JOB, id, token, ctx.now, config.leaseMs, config.heartbeatMs);
 
   try {
     const decode = await decoderFor(store, request);
@@ -86,7 +78,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
     let pending = quiet(load(nextIndex));
     let started = performance.now();
     for (;;) {
-      if (lost) return leaseLost(ctx, id);
+      if (heartbeat.lost()) return leaseLost(ctx, id);
       if (ctx.stopping()) {
         await releaseLease(store.db, REQUEST_JOB, id, token);
         logger.info({ bulkRequestId: id }, 'released bulk request on shutdown');
@@ -151,7 +143,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
     await expireLease(store.db, REQUEST_JOB, id, token, ctx.now()).catch(() => {});
     return 'errored';
   } finally {
-    clearInterval(heartbeat);
+    heartbeat.stop();
   }
 }
 

@@ -4,7 +4,7 @@ import { advanceOperation } from '../engine/sql/advance-operation.js';
 import { deleteRecordsBatch, type RecordKeyset } from '../engine/sql/delete-records-batch.js';
 import { completeOperation, failOperation } from '../engine/sql/finish-operation.js';
 import { operationIsOurs } from '../engine/sql/operation-fence.js';
-import { expireLease, OPERATION_JOB, releaseLease, renewLease } from '../engine/sql/row-job.js';
+import { expireLease, OPERATION_JOB, releaseLease, startHeartbeat } from '../engine/sql/row-job.js';
 import { recordCounts } from '../streams/record-counts.js';
 
 /**
@@ -42,15 +42,7 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
     return 'failed';
   }
 
-  let lost = false;
-  const heartbeat = setInterval(() => {
-    renewLease(store.db, OPERATION_JOB, id, token, ctx.now(), config.leaseMs)
-      .then((ok) => {
-        if (!ok) lost = true;
-      })
-      .catch(() => {});
-  }, config.heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(store.db, OPERATION_JOB, id, token, ctx.now, config.leaseMs, config.heartbeatMs);
 
   try {
     // Writers are kept out from the moment the operation was accepted, so this count stays the total.
@@ -61,7 +53,7 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
         : null;
     let deleted = operation.deleted_records;
     for (;;) {
-      if (lost) return leaseLost(ctx, id);
+      if (heartbeat.lost()) return leaseLost(ctx, id);
       if (ctx.stopping()) {
         await releaseLease(store.db, OPERATION_JOB, id, token);
         logger.info({ operationId: id }, 'released stream operation on shutdown');
@@ -95,7 +87,7 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
     await expireLease(store.db, OPERATION_JOB, id, token, ctx.now()).catch(() => {});
     return 'errored';
   } finally {
-    clearInterval(heartbeat);
+    heartbeat.stop();
   }
 }
 

@@ -93,3 +93,22 @@ export async function expireLease(db: Kysely<Database>, job: RowJob, id: number,
     WHERE id = ${id} AND claims = ${token} AND status = ${job.running}
   `.execute(db);
 }
+
+/**
+ * The heartbeat of a job in hand: renews its lease every `everyMs` while chunks run. `lost()` turns true
+ * once a renewal finds the claim gone (another worker took over, or the job ended): the runner then stops
+ * before its next chunk. A renewal that fails (the database away) changes nothing: the chunk's own fence
+ * decides. `stop()` when the job is done with.
+ */
+export function startHeartbeat(db: Kysely<Database>, job: RowJob, id: number, token: number, now: () => number, leaseMs: number, everyMs: number) {
+  let lost = false;
+  const timer = setInterval(() => {
+    renewLease(db, job, id, token, now(), leaseMs)
+      .then((ok) => {
+        if (!ok) lost = true;
+      })
+      .catch(() => {});
+  }, everyMs);
+  timer.unref();
+  return { lost: () => lost, stop: () => clearInterval(timer) };
+}
