@@ -28,6 +28,8 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   uploads: UploadLimits;
   engine: EngineConfig;
+  /** Where `sluice worker` serves /metrics (the API serves its own on PORT). */
+  workerMetrics: { port: number; host: string };
 }
 
 export interface UploadLimits {
@@ -91,9 +93,10 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SLUICE_HEARTBEAT_MS must be shorter than SLUICE_LEASE_MS, or leases expire between heartbeats');
   }
 
+  const host = env.HOST?.trim() || '0.0.0.0';
   const config: Config = {
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
-    host: env.HOST?.trim() || '0.0.0.0',
+    host,
     databaseUrl,
     dataDir: env.SLUICE_DATA_DIR?.trim() || './data',
     bootstrapKey,
@@ -108,6 +111,11 @@ export function loadConfig(env: Env = process.env): Config {
       stageBatch: integer(env, 'SLUICE_STAGE_BATCH', 2000, 1, 100_000, problems),
     },
     engine,
+    workerMetrics: {
+      // 9464 is the port OpenTelemetry's Prometheus exporter uses: free of the API's 3000 and of Prometheus' own.
+      port: integer(env, 'SLUICE_WORKER_METRICS_PORT', 9464, 0, 65535, problems),
+      host: env.SLUICE_WORKER_METRICS_HOST?.trim() || host,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -10,6 +10,7 @@ import { Worker } from './engine/worker.js';
 import { bootstrapIfEmpty } from './keys/api-key.repository.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { listenForMetrics, type MetricsListener } from './metrics-listener.js';
 
 // Process lifecycle only: open the store, migrate, bootstrap, listen, run the worker, and undo it all in
 // order on SIGTERM/SIGINT. What the API does lives in app.ts, what the worker does in engine/.
@@ -17,6 +18,8 @@ import { createMetrics } from './metrics.js';
 export interface Running {
   /** Where the API answers; absent for a worker-only process. */
   url?: string;
+  /** Where a worker-only process serves /metrics; absent with `--no-metrics` (and for `serve`, whose API has it). */
+  metricsUrl?: string;
   /** Graceful: stop accepting, let the worker give back its lease, close the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -85,26 +88,34 @@ export async function startServer(config: Config, options: StartOptions): Promis
   }
 }
 
-/** The worker-only process (`sluice worker`): no HTTP, same shutdown. */
-export async function startWorker(config: Config, options: { handleSignals?: boolean } = {}): Promise<Running> {
+/** The worker-only process (`sluice worker`): no API, only /metrics on a port of its own unless `metrics: false`. */
+export async function startWorker(config: Config, options: { handleSignals?: boolean; metrics?: boolean } = {}): Promise<Running> {
   const logger = createLogger(config);
   const store = await openStore(config, { listen: true, migrate: true });
+  const metrics = createMetrics();
   let worker: Worker;
+  let listener: MetricsListener | undefined;
   try {
-    worker = new Worker(store, config.engine, { metrics: createMetrics(), logger: logger.child({ component: 'worker' }) });
+    // Before the worker claims anything: a taken port must stop the start, not a request half done.
+    if (options.metrics ?? true) listener = await listenForMetrics(metrics.registry, config.workerMetrics);
+    worker = new Worker(store, config.engine, { metrics, logger: logger.child({ component: 'worker' }) });
   } catch (error) {
+    await listener?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }
   worker.start();
   const running: Running = {
+    ...(listener ? { metricsUrl: `${displayUrl(listener.address)}/metrics` } : {}),
     stop: once(async () => {
-      await worker.stop();
+      await Promise.all([worker.stop(), listener?.close()]);
       await store.close();
     }),
   };
   if (options.handleSignals ?? true) exitOnSignals(running, logger);
   out(`Worker started on ${store.caps.dialect}`);
+  // Stable wording, like `Listening on`: with SLUICE_WORKER_METRICS_PORT=0 it is how to learn the port.
+  if (running.metricsUrl) out(`Metrics on ${running.metricsUrl}`);
   return running;
 }
 

@@ -24,8 +24,8 @@ async function freshDatabase(backend: Backend): Promise<TestDatabase> {
 
 /** Only what the test names: an inherited DATABASE_URL or bootstrap key must not leak into the child. */
 function childEnv(database: TestDatabase | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const { DATABASE_URL, SLUICE_DATA_DIR, SLUICE_BOOTSTRAP_KEY, PORT, HOST, LOG_LEVEL, ...rest } = process.env;
-  return { ...rest, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...(database?.env ?? {}), ...extra };
+  const { DATABASE_URL, SLUICE_DATA_DIR, SLUICE_BOOTSTRAP_KEY, PORT, HOST, LOG_LEVEL, SLUICE_URL, SLUICE_API_KEY, ...rest } = process.env;
+  return { ...rest, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', SLUICE_WORKER_METRICS_PORT: '0', ...(database?.env ?? {}), ...extra };
 }
 
 interface Exited {

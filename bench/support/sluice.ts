@@ -93,7 +93,8 @@ export async function startServer(env: Record<string, string>, nodeFlags: string
 }
 
 export async function startWorker(env: Record<string, string>): Promise<SluiceProcess> {
-  const child = start(['worker'], env);
+  // Several workers run at once: each serves /metrics on a free port rather than all asking for 9464.
+  const child = start(['worker'], { SLUICE_WORKER_METRICS_PORT: '0', SLUICE_WORKER_METRICS_HOST: '127.0.0.1', ...env });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sluice worker did not start within 120 s:\n${child.output()}`)), 120_000);
     child.proc.stdout?.on('data', () => {

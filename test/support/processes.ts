@@ -12,9 +12,12 @@ export interface Child {
 
 /** Runs the real CLI from source as its own process, the way an operator would start it. */
 export function sluice(args: string[], env: Record<string, string>): Child {
+  // Where the CLI talks to is what the test names: a SLUICE_URL of whoever runs the tests must not leak in.
+  const { SLUICE_URL, SLUICE_API_KEY, ...inherited } = process.env;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // Workers started side by side each serve /metrics on a free port rather than all asking for 9464.
+    env: { ...inherited, LOG_LEVEL: 'warn', SLUICE_WORKER_METRICS_PORT: '0', SLUICE_WORKER_METRICS_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

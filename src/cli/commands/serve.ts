@@ -17,10 +17,12 @@ export function registerServe(program: Command): void {
 
   program
     .command('worker')
-    .description('Run a worker only: claims and processes bulk requests, serves no HTTP')
-    .action(async () => {
-      const config = loadConfig();
+    .description('Run a worker only: claims and processes bulk requests; serves /metrics on a port of its own')
+    .option('--metrics-port <port>', 'port of /metrics (default: SLUICE_WORKER_METRICS_PORT or 9464; 0 picks a free one)')
+    .option('--no-metrics', 'serve no /metrics')
+    .action(async (options: { metrics: boolean; metricsPort?: string }) => {
+      const config = loadConfig({ ...process.env, ...(options.metricsPort !== undefined ? { SLUICE_WORKER_METRICS_PORT: options.metricsPort } : {}) });
       const { startWorker } = await import('../../server.js');
-      await startWorker(config);
+      await startWorker(config, { metrics: options.metrics });
     });
 }
