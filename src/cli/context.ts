@@ -1,5 +1,7 @@
 import { loadConfig, type Config } from '../config.js';
 import type { Store } from '../db/connect.js';
+import { describeDatabase } from '../db/location.js';
+import { actingOn } from './print.js';
 
 /** A mistake the user can fix (unknown id, bad name): its message is printed without a stack, exit 1. */
 export class CliError extends Error {
@@ -24,11 +26,13 @@ export interface CommandContext {
 
 /**
  * Runs a management command against the configured database. It migrates first, like every process does
- * on start, so `keys create` works on a database nothing has touched yet. The drivers load only here:
+ * on start, so `keys create` works on a database nothing has touched yet, and says which database it is
+ * (stderr) before touching it. The drivers load only here:
  * client commands (upload, watch) never need them.
  */
 export async function withStore<T>(fn: (context: CommandContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  actingOn(describeDatabase(config));
   const [{ connect }, { migrateToLatest }] = await Promise.all([import('../db/connect.js'), import('../db/migrate.js')]);
   const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {

@@ -5,6 +5,15 @@ export function out(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
+/**
+ * The line every command prints before it acts: the server (`server http://...`, never the key) or the
+ * database (`SQLite /path/sluice.db`, `PostgreSQL host:port/db`, never the password). On stderr, so that
+ * stdout stays the command's answer for scripts, and a command aimed at the wrong place is seen at once.
+ */
+export function actingOn(target: string): void {
+  process.stderr.write(`Acting on ${target}\n`);
+}
+
 /** A framed block that stands out among log lines, for things shown once (new API keys). */
 export function box(lines: string[]): string {
   const width = Math.max(...lines.map((l) => l.length));

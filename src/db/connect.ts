@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import { CAPABILITIES, type Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
+import { sqliteFileIn } from './location.js';
 
 const WAKEUP_CHANNEL = 'sluice_bulk_requests';
 
@@ -238,7 +238,7 @@ async function connectSqlite(options: ConnectOptions): Promise<Store> {
   if (!file) {
     const dir = options.dataDir ?? './data';
     mkdirSync(dir, { recursive: true });
-    file = join(dir, 'sluice.db');
+    file = sqliteFileIn(dir);
   }
   const handle = new BetterSqlite3(file);
   handle.pragma('journal_mode = WAL');

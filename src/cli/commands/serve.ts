@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { describeDatabase } from '../../db/location.js';
+import { actingOn } from '../print.js';
 
 // The server is imported only when a command runs it: every other command (keys, streams, the client
 // commands) starts a second sooner without Fastify, the routes and the engine.
@@ -11,6 +13,7 @@ export function registerServe(program: Command): void {
     .option('--no-worker', 'API only: leave bulk requests to separate `sluice worker` processes')
     .action(async (options: { worker: boolean }) => {
       const config = loadConfig();
+      actingOn(describeDatabase(config));
       const { startServer } = await import('../../server.js');
       await startServer(config, { worker: options.worker });
     });
@@ -22,6 +25,7 @@ export function registerServe(program: Command): void {
     .option('--no-metrics', 'serve no /metrics')
     .action(async (options: { metrics: boolean; metricsPort?: string }) => {
       const config = loadConfig({ ...process.env, ...(options.metricsPort !== undefined ? { SLUICE_WORKER_METRICS_PORT: options.metricsPort } : {}) });
+      actingOn(describeDatabase(config));
       const { startWorker } = await import('../../server.js');
       await startWorker(config, { metrics: options.metrics });
     });

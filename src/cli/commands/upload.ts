@@ -93,6 +93,7 @@ export function registerUpload(program: Command): void {
           method: 'POST',
           body,
           duplex: 'half',
+          streamKey: flags.stream,
           headers: {
             'content-type': contentTypeOf(file, flags.format),
             'content-length': String(size),
