@@ -1,4 +1,23 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (`npm run build` writes dist/). During development and in tests the same entry
-// point runs from source with `node --import tsx src/cli/main.ts`.
-import('../dist/cli/main.js');
+// `sluice` from any directory: every path here is relative to this file, never to the working directory
+// (`npm link` and `npm install -g .` reach it through a symlink, which Node resolves to the real file).
+// A build (`npm run build`; `npm start` builds first) runs from dist/. A checkout that was never built runs
+// from source through tsx, the development dependency, so a fresh clone's `sluice` works too.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const built = new URL('../dist/cli/main.js', import.meta.url);
+if (existsSync(built)) {
+  await import(built.href);
+} else {
+  let tsx;
+  try {
+    tsx = await import('tsx/esm/api');
+  } catch {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    process.stderr.write(`sluice: not built and tsx is not installed; run \`npm ci && npm run build\` in ${root}\n`);
+    process.exit(2);
+  }
+  tsx.register();
+  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+}
