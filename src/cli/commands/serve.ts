@@ -1,10 +1,15 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { describeDatabase } from '../../db/location.js';
 import { actingOn } from '../print.js';
 
 // The server is imported only when a command runs it: every other command (keys, streams, the client
 // commands) starts a second sooner without Fastify, the routes and the engine.
+
+function port(value: string): string {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
+  return value;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -21,7 +26,7 @@ export function registerServe(program: Command): void {
   program
     .command('worker')
     .description('Run a worker only: claims and processes bulk requests; serves /metrics on a port of its own')
-    .option('--metrics-port <port>', 'port of /metrics (default: SLUICE_WORKER_METRICS_PORT or 9464; 0 picks a free one)')
+    .option('--metrics-port <port>', 'port of /metrics (default: SLUICE_WORKER_METRICS_PORT or 9464; 0 picks a free one)', port)
     .option('--no-metrics', 'serve no /metrics')
     .action(async (options: { metrics: boolean; metricsPort?: string }) => {
       const config = loadConfig({ ...process.env, ...(options.metricsPort !== undefined ? { SLUICE_WORKER_METRICS_PORT: options.metricsPort } : {}) });
