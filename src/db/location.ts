@@ -19,5 +19,7 @@ export function describeDatabase(options: { databaseUrl?: string | undefined; da
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || (url.username ? decodeURIComponent(url.username) : 'postgres');
   const schema = /search_path\s*=\s*([^\s,]+)/.exec(url.searchParams.get('options') ?? '')?.[1];
-  return `PostgreSQL ${url.hostname || 'localhost'}:${url.port || '5432'}/${database}${schema ? ` (schema ${schema})` : ''}`;
+  // libpq's `?host=/run/postgresql` (a socket directory) stands in for an empty host part.
+  const host = url.hostname || url.searchParams.get('host') || 'localhost';
+  return `PostgreSQL ${host}:${url.port || '5432'}/${database}${schema ? ` (schema ${schema})` : ''}`;
 }
