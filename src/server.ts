@@ -108,7 +108,9 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
   const running: Running = {
     ...(listener ? { metricsUrl: `${displayUrl(listener.address)}/metrics` } : {}),
     stop: once(async () => {
-      await Promise.all([worker.stop(), listener?.close()]);
+      // Metrics stay up while the worker drains its chunk: the last counts of a shutdown can still be scraped.
+      await worker.stop();
+      await listener?.close();
       await store.close();
     }),
   };
