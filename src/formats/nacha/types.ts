@@ -2,7 +2,7 @@
 // numbers where NACHA defines a quantity (amounts in cents, counts, batch numbers) and strings where it
 // defines an identifier (routing numbers, trace numbers, codes), so leading zeros survive.
 
-import type { NachaError } from './errors.js';
+import type { NachaError, NachaWarning } from './errors.js';
 import type { AccountType, Direction } from './transaction-codes.js';
 
 export type { AccountType, Direction } from './transaction-codes.js';
@@ -347,6 +347,10 @@ export interface NachaResult {
   /** Errors in input order, at most maxErrors (+1 too_many_errors). */
   errors: NachaError[];
   errorCount: number;
+  /** Deviations that leave the data reliable, in input order, at most maxWarnings (empty under strict). */
+  warnings: NachaWarning[];
+  /** Every warning found, kept or not. */
+  warningCount: number;
   /** The parser hit maxErrors and stopped reading; later problems are not reported. */
   stoppedEarly: boolean;
   fileHeader: NachaFileHeader | null;
