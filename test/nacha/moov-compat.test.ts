@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseNacha, type NachaOptions } from '../../src/formats/nacha/index.js';
+import { parseNacha, parseNachaStream, type NachaOptions, type NachaWarning } from '../../src/formats/nacha/index.js';
 import { canonical, listAch, readAch, requireTestdata } from './testdata.js';
 import { simpleFile, writeRecords, type WriterEntry } from './writer.js';
 
@@ -180,6 +180,28 @@ describe('NACHA as moov-io/ach reads it', () => {
     assert.equal(result.warnings.length, 100);
     assert.equal(result.warnings[0]?.line, 3);
     assert.equal(parse(lines, { maxWarnings: 5 }).warnings.length, 5);
+  });
+
+  test('parseNachaStream hands out every warning as an event, in input order, before the end', async () => {
+    const entries: WriterEntry[] = Array.from({ length: 120 }, (_, i) => ({ transactionCode: 27, rdfi: '12104288', account: `ACCT${i}`, amount: 100 + i, individualId: `ID${i}`, individualName: 'BOB' }));
+    const text = writeRecords(simpleFile(entries, { serviceClassCode: 220 })).records.join('\n');
+    const streamed: NachaWarning[] = [];
+    let ended = false;
+    const pieces = Array.from({ length: Math.ceil(text.length / 777) }, (_, i) => text.slice(i * 777, (i + 1) * 777));
+    for await (const events of parseNachaStream(pieces)) {
+      for (const event of events) {
+        if (event.type === 'warning') {
+          assert.equal(ended, false);
+          streamed.push(event.warning);
+        } else if (event.type === 'end') {
+          ended = true;
+          assert.equal(event.result.warningCount, 120);
+          assert.deepEqual(event.result.warnings, streamed.slice(0, 100));
+        }
+      }
+    }
+    assert.equal(streamed.length, 120);
+    assert.deepEqual(streamed.map((w) => w.line), Array.from({ length: 120 }, (_, i) => i + 3));
   });
 });
 

@@ -239,7 +239,9 @@ export class NachaParser {
     }
     if (this.halted) return;
     this.warningTotal++;
-    if (this.warnings.length < this.options.maxWarnings) this.warnings.push({ line, record, field, code, message });
+    const warning: NachaWarning = { line, record, field, code, message };
+    if (this.warnings.length < this.options.maxWarnings) this.warnings.push(warning);
+    this.sink.warning?.(warning);
   }
 
   private finish(): void {

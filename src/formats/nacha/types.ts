@@ -374,6 +374,7 @@ export type NachaEvent =
   | { type: 'batch_end'; batch: NachaBatchSummary }
   | { type: 'file_control'; control: NachaFileControl }
   | { type: 'error'; error: NachaError }
+  | { type: 'warning'; warning: NachaWarning }
   | { type: 'end'; result: NachaResult };
 
 /** Callbacks of the push parser; each is optional. */
@@ -384,4 +385,6 @@ export interface NachaSink {
   batchEnd?(batch: NachaBatchSummary): void;
   fileControl?(control: NachaFileControl): void;
   error?(error: NachaError): void;
+  /** Every warning, kept in the result or not (under `strict` they arrive as errors instead). */
+  warning?(warning: NachaWarning): void;
 }
