@@ -56,6 +56,14 @@ describe('NACHA as moov-io/ach reads it', () => {
     assert.match(strict.errors[0]!.message, /debit in a credits-only batch/);
   });
 
+  test('IAT: the batch control company identification is not compared with the originator identification', (t) => {
+    if (!requireTestdata(t)) return;
+    const lines = corpusLines('iat-credit.ach');
+    const control = indexOf(lines, '8');
+    const changed = lines.map((line, i) => (i === control ? put(line, 45, 'OTHERID123') : line));
+    assert.deepEqual(parse(changed, { strict: true }).errors, []);
+  });
+
   test('every valid corpus file imports with its trailing blanks stripped (short_record warnings), and reads the same', (t) => {
     if (!requireTestdata(t)) return;
     let stripped = 0;
