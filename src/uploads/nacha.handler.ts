@@ -1,7 +1,18 @@
-import { entryToRecordFields, parseNachaStream, type NachaError, type NachaFileHeader, type NachaResult, type NachaTotals } from '../formats/nacha/index.js';
+import {
+  entryToRecordFields,
+  parseNachaStream,
+  type NachaError,
+  type NachaFileHeader,
+  type NachaResult,
+  type NachaTotals,
+  type NachaWarning,
+} from '../formats/nacha/index.js';
 import type { FileError, FormatHandler } from './format.js';
 
-const toFileError = (e: NachaError): FileError => ({ line: e.line, field: `${e.record}.${e.field}`, code: e.code, message: e.message });
+const toFileError = (e: NachaError | NachaWarning): FileError => ({ line: e.line, field: `${e.record}.${e.field}`, code: e.code, message: e.message });
+
+/** Warnings kept in `source_details` (the count says how many there were), as for file errors. */
+const MAX_WARNINGS = 100;
 
 /** Control totals can exceed 2^53 in theory (an ADV file's 20-digit fields): JSON numbers only when exact. */
 const exact = (value: bigint): number | string => (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString());
@@ -22,6 +33,8 @@ function sourceDetails(result: NachaResult) {
   const header = result.fileHeader as NachaFileHeader;
   const control = result.fileControl;
   return {
+    warnings: result.warnings.slice(0, MAX_WARNINGS).map(toFileError),
+    warning_count: result.warningCount,
     nacha: {
       immediate_origin: header.immediateOrigin,
       immediate_origin_name: header.immediateOriginName,
@@ -62,7 +75,8 @@ export const nachaHandler: FormatHandler = {
     let result: NachaResult | undefined;
     let broken = false;
     const relaxations = Object.fromEntries(ctx.options.nacha.relax.map((name) => [name, true]));
-    for await (const events of parseNachaStream(body, { ...relaxations, maxLineLength: ctx.limits.maxLineBytes })) {
+    const options = { ...relaxations, strict: ctx.options.nacha.strict, maxWarnings: MAX_WARNINGS, maxLineLength: ctx.limits.maxLineBytes };
+    for await (const events of parseNachaStream(body, options)) {
       for (const event of events) {
         switch (event.type) {
           case 'file_header':

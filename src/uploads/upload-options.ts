@@ -17,7 +17,7 @@ export interface UploadOptions {
     dateFormat: 'YYYY-MM-DD' | 'MM/DD/YYYY' | 'DD/MM/YYYY';
     currency: string | undefined;
   };
-  nacha: { perspective: 'receiver' | 'originator'; relax: string[] };
+  nacha: { perspective: 'receiver' | 'originator'; relax: string[]; strict: boolean };
 }
 
 export const OPTION_NAMES = [
@@ -32,6 +32,7 @@ export const OPTION_NAMES = [
   'currency',
   'perspective',
   'relax',
+  'strict',
 ] as const;
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -112,6 +113,7 @@ export function parseUploadOptions(raw: Record<string, string | undefined>): Upl
     nacha: {
       perspective: oneOf('perspective', raw.perspective, ['receiver', 'originator'] as const) ?? 'receiver',
       relax: relaxations(raw.relax),
+      strict: bool('strict', raw.strict),
     },
   };
 }

@@ -26,6 +26,7 @@ const UploadQuery = Type.Object({
   currency: Type.Optional(Type.String({ description: 'CSV: currency of rows without a currency column (default USD)' })),
   perspective: Type.Optional(Type.String({ description: 'NACHA: receiver (default) or originator' })),
   relax: Type.Optional(Type.String({ description: 'NACHA: comma-separated relaxations of strict validation (docs/nacha.md)' })),
+  strict: Type.Optional(Type.String({ description: 'NACHA: true turns warnings (deviations that leave the data reliable) into errors (docs/nacha.md)' })),
 });
 
 /** Option fields of a multipart upload: only those sent before the `file` part can apply to it. */

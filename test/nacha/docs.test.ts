@@ -8,8 +8,11 @@ import { describe, test } from 'node:test';
 import {
   entryToRecordFields,
   layoutMarkdown,
+  CHANGE_CODES,
   NACHA_ERROR_CODES,
   NACHA_LAYOUTS,
+  NACHA_WARNING_CODES,
+  RETURN_REASON_CODES,
   parseNacha,
   RELAXATION_NAMES,
   SEC_CODES,
@@ -51,7 +54,36 @@ describe('docs/nacha.md matches the code', () => {
     const table = codes.slice(codes.indexOf('### Transaction codes'));
     const documented = new Set([...table.matchAll(/\b(\d{2})\b/g)].map((m) => Number(m[1])));
     for (const code of knownTransactionCodes()) assert.ok(documented.has(code), `transaction code ${code}`);
-    for (const sec of SEC_CODES) assert.ok(section('Validations (strict by default)').includes(sec), sec);
+    for (const sec of SEC_CODES) assert.ok(section('Validations: errors and warnings').includes(sec), sec);
+  });
+
+  test('every warning code, with its meaning', () => {
+    const warnings = section('Warnings');
+    for (const [code, meaning] of Object.entries(NACHA_WARNING_CODES)) assert.ok(warnings.includes(`| \`${code}\` | ${meaning} |`), code);
+    const documented = [...warnings.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+    assert.deepEqual(documented.sort(), Object.keys(NACHA_WARNING_CODES).sort());
+  });
+
+  test('the rules table gives every code one severity: E for errors, W for warnings', () => {
+    const rules = section('Validations: errors and warnings');
+    const severity = new Map<string, Set<string>>();
+    for (const row of rules.matchAll(/^\|.*\| ((?:`[a-z_]+`(?:, )?)+) \| ([EW]) \|$/gm)) {
+      for (const code of row[1]!.matchAll(/`([a-z_]+)`/g)) {
+        const set = severity.get(code[1]!) ?? new Set<string>();
+        set.add(row[2]!);
+        severity.set(code[1]!, set);
+      }
+    }
+    for (const code of Object.keys(NACHA_ERROR_CODES)) assert.deepEqual([...(severity.get(code) ?? [])], ['E'], code);
+    for (const code of Object.keys(NACHA_WARNING_CODES)) assert.deepEqual([...(severity.get(code) ?? [])], ['W'], code);
+    assert.deepEqual([...severity.keys()].sort(), [...Object.keys(NACHA_ERROR_CODES), ...Object.keys(NACHA_WARNING_CODES)].sort());
+  });
+
+  test('every return reason code and change code', () => {
+    const codes = section('Return reason and change codes');
+    const rows = (prefix: string) => [...codes.matchAll(new RegExp(`^\\| (${prefix}\\d{2}) \\| (.+) \\|$`, 'gm'))].map((m) => [m[1], m[2]]);
+    assert.deepEqual(rows('R'), Object.entries(RETURN_REASON_CODES));
+    assert.deepEqual(rows('C'), Object.entries(CHANGE_CODES));
   });
 
   test('every metadata key', () => {

@@ -64,7 +64,7 @@ describe('NACHA fixtures: line ends and framing', () => {
 
 describe('NACHA fixtures: each relaxation', () => {
   const cases: { file: string; option: keyof NachaOptions; strict: string[] }[] = [
-    { file: 'short-lines.ach', option: 'allowShortLines', strict: ['1:record:record_length'] },
+    { file: 'short-lines.ach', option: 'allowShortLines', strict: ['1:record:short_record', '13:record:short_record'] },
     {
       file: 'long-lines.ach',
       option: 'allowLongLines',
@@ -85,19 +85,27 @@ describe('NACHA fixtures: each relaxation', () => {
     },
   ];
 
+  test('short-lines.ach imports by default, with a short_record warning per stripped record', () => {
+    const result = parseNacha(readFixture('short-lines.ach'));
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(codes(result.warnings), ['1:record:short_record', '13:record:short_record']);
+    assert.equal(canonical(result.entries), canonical(parseNacha(readFixture('no-padding.ach')).entries));
+  });
+
   test('every relaxation has a fixture', () => {
     assert.deepEqual(cases.map((c) => c.option).sort(), [...RELAXATION_NAMES].sort());
   });
 
   for (const { file, option, strict } of cases) {
-    test(`${file}: rejected strictly, accepted with ${option} alone`, () => {
-      assert.deepEqual(codes(parseNacha(readFixture(file)).errors), strict);
-      const relaxed = parseNacha(readFixture(file), { [option]: true });
+    test(`${file}: rejected under strict, accepted with ${option} alone`, () => {
+      assert.deepEqual(codes(parseNacha(readFixture(file), { strict: true }).errors), strict);
+      const relaxed = parseNacha(readFixture(file), { [option]: true, strict: true });
       assert.deepEqual(relaxed.errors, []);
+      assert.deepEqual(relaxed.warnings, []);
       // No other relaxation is enough on its own.
       for (const other of RELAXATION_NAMES) {
         if (other === option) continue;
-        assert.equal(parseNacha(readFixture(file), { [other]: true }).ok, false, `${other} must not accept ${file}`);
+        assert.equal(parseNacha(readFixture(file), { [other]: true, strict: true }).ok, false, `${other} must not accept ${file}`);
       }
     });
   }

@@ -1,22 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NACHA_ERROR_CODES, parseNacha, type NachaError } from '../../src/formats/nacha/index.js';
+import { NACHA_ERROR_CODES, parseNacha, type NachaError, type NachaWarning } from '../../src/formats/nacha/index.js';
 import { listAch, readAch, requireTestdata } from './testdata.js';
 
 type Expected = Pick<NachaError, 'line' | 'record' | 'field' | 'code'>;
+type ExpectedWarning = Pick<NachaWarning, 'line' | 'record' | 'field' | 'code'>;
 
 /**
  * What is broken in each file, as read from the file itself. `only` means these are all the errors;
  * otherwise they must be among them (the file has more problems, listed in the comment).
  */
-const EXPECTED: Record<string, { errors: Expected[]; only: boolean; entries?: number }> = {
-  // Line 1 is 93 characters (a blank of the immediate origin is missing, shifting every later field);
-  // the batch headers are shifted too (SEC codes "PDT", "PDV", "ATT", "ATV"), and the file control
-  // counts five batches where there are four.
+const EXPECTED: Record<string, { errors: Expected[]; only: boolean; entries?: number; warnings?: ExpectedWarning[] }> = {
+  // Line 1 is 93 characters (a blank of the immediate origin is missing, shifting every later field, so
+  // read padded it has no valid creation date); the batch headers are shifted too (SEC codes "PDT",
+  // "PDV", "ATT", "ATV"), and the file control counts five batches where there are four.
   '20110729A-invalid.ach': {
     only: false,
+    warnings: [{ line: 1, record: 'line', field: 'record', code: 'short_record' }],
     errors: [
-      { line: 1, record: 'line', field: 'record', code: 'record_length' },
+      { line: 1, record: 'file_header', field: 'file_creation_date', code: 'invalid_date' },
       { line: 2, record: 'batch_header', field: 'standard_entry_class_code', code: 'invalid_sec_code' },
       { line: 293, record: 'file_control', field: 'batch_count', code: 'file_control_mismatch' },
     ],
@@ -32,25 +34,28 @@ const EXPECTED: Record<string, { errors: Expected[]; only: boolean; entries?: nu
     errors: [{ line: 5, record: 'file_control', field: 'record_type', code: 'missing_file_control' }],
   },
   // The first batch control names ODFI 23100000 and batch 0000000 (header: 23138010, 0000001). Also: the
-  // immediate destination 987654321 fails its check digit, and the second (credits-only, 220) batch
-  // holds a debit.
+  // immediate destination 987654321 fails its check digit. Warnings: the second (credits-only, 220)
+  // batch holds a debit, and its batch control lost its trailing blanks.
   'iat-invalidBatchControl.ach': {
     only: true,
     errors: [
       { line: 1, record: 'file_header', field: 'immediate_destination', code: 'invalid_check_digit' },
       { line: 11, record: 'batch_control', field: 'odfi_identification', code: 'batch_control_mismatch' },
       { line: 11, record: 'batch_control', field: 'batch_number', code: 'batch_control_mismatch' },
+    ],
+    warnings: [
       { line: 13, record: 'entry_detail', field: 'transaction_code', code: 'service_class_mismatch' },
+      { line: 22, record: 'line', field: 'record', code: 'short_record' },
     ],
   },
-  // Transaction code 90 does not exist. Also: destination check digit, and a debit in a 220 batch.
+  // Transaction code 90 does not exist. Also: destination check digit. Warning: a debit in a 220 batch.
   'iat-invalidEntryDetail.ach': {
     only: true,
     errors: [
       { line: 1, record: 'file_header', field: 'immediate_destination', code: 'invalid_check_digit' },
       { line: 3, record: 'entry_detail', field: 'transaction_code', code: 'invalid_transaction_code' },
-      { line: 15, record: 'entry_detail', field: 'transaction_code', code: 'service_class_mismatch' },
     ],
+    warnings: [{ line: 15, record: 'entry_detail', field: 'transaction_code', code: 'service_class_mismatch' }],
   },
   // Lines 3, 5 and 6 have trailing blanks past column 94.
   'long-line.ach': {
@@ -66,12 +71,14 @@ const EXPECTED: Record<string, { errors: Expected[]; only: boolean; entries?: nu
     only: true,
     errors: [{ line: 3, record: 'entry_detail', field: 'individual_name', code: 'invalid_character' }],
   },
-  // RDFI 23138010 with check digit 5 (4 is right). Also: the file header is 75 characters long.
+  // RDFI 23138010 with check digit 5 (4 is right). Warnings: the file header and the batch control lost
+  // their trailing blanks.
   'ppd-debit-invalid-entryDetail-checkDigit.ach': {
     only: true,
-    errors: [
-      { line: 1, record: 'line', field: 'record', code: 'record_length' },
-      { line: 3, record: 'entry_detail', field: 'check_digit', code: 'invalid_check_digit' },
+    errors: [{ line: 3, record: 'entry_detail', field: 'check_digit', code: 'invalid_check_digit' }],
+    warnings: [
+      { line: 1, record: 'line', field: 'record', code: 'short_record' },
+      { line: 5, record: 'line', field: 'record', code: 'short_record' },
     ],
   },
   // The immediate origin is " 000TESTER": neither a routing number nor a ten-digit company number.
@@ -112,6 +119,7 @@ describe('NACHA corpus: every invalid file is rejected with the right error', ()
       if (expected.only) assert.deepEqual(got, expected.errors);
       else for (const error of expected.errors) assert.ok(got.some((g) => JSON.stringify(g) === JSON.stringify(error)), `missing ${JSON.stringify(error)} in ${JSON.stringify(got.slice(0, 20))}`);
       if (expected.entries !== undefined) assert.equal(result.entries.length, expected.entries);
+      assert.deepEqual(result.warnings.map(shape), expected.warnings ?? [], 'warnings');
 
       for (const error of result.errors) {
         assert.ok(error.line >= 1, 'names a line');
@@ -127,7 +135,7 @@ describe('NACHA corpus: every invalid file is rejected with the right error', ()
         .filter((line) => line.startsWith('6'))
         .map((line) => line.slice(12, 29).trim())
         .filter((account) => account.length > 4);
-      for (const error of result.errors) for (const account of accounts) assert.ok(!error.message.includes(account), `account number in: ${error.message}`);
+      for (const issue of [...result.errors, ...result.warnings]) for (const account of accounts) assert.ok(!issue.message.includes(account), `account number in: ${issue.message}`);
     });
   }
 });

@@ -19,6 +19,11 @@ function errorsOf(input: string | string[], options: NachaOptions = {}): string[
   return parseNacha(text, options).errors.map((e) => `${e.line}:${e.record}:${e.field}:${e.code}`);
 }
 
+function warningsOf(input: string | string[], options: NachaOptions = {}): string[] {
+  const text = Array.isArray(input) ? input.join('\n') : input;
+  return parseNacha(text, options).warnings.map((e) => `${e.line}:${e.record}:${e.field}:${e.code}`);
+}
+
 function put(line: string, position: number, value: string): string {
   return line.slice(0, position - 1) + value + line.slice(position - 1 + value.length);
 }
@@ -31,17 +36,27 @@ describe('NACHA structure', () => {
 
   test('empty input, blank input and garbage', () => {
     assert.deepEqual(errorsOf(''), ['1:file:record:empty_file']);
-    assert.deepEqual(errorsOf('\n'), ['1:line:record:record_length', '1:file_header:record_type:missing_file_header']);
+    assert.deepEqual(errorsOf('\n'), ['1:file:record:empty_file']);
+    assert.deepEqual(errorsOf('   \n\n'), ['1:file:record:empty_file']);
     assert.deepEqual(errorsOf('hello'), [
-      '1:line:record:record_length',
       '1:line:record_type:unknown_record_type',
       '1:file_header:record_type:missing_file_header',
     ]);
   });
 
-  test('a final line break is fine, an extra empty line is not', () => {
+  test('a final line break and empty lines after the last record are fine; an empty line between records is a warning', () => {
     assert.deepEqual(errorsOf(lines().join('\n') + '\n'), []);
-    assert.deepEqual(errorsOf(lines().join('\n') + '\n\n'), ['8:line:record:record_length']);
+    for (const tail of ['\n\n', '\n\n\n', '\r\n\r\n', '\n' + ' '.repeat(94) + '\n', '\n   ']) {
+      assert.deepEqual(errorsOf(lines().join('\n') + tail), [], JSON.stringify(tail));
+      assert.deepEqual(warningsOf(lines().join('\n') + tail), [], JSON.stringify(tail));
+      assert.deepEqual(errorsOf(lines().join('\n') + tail, { strict: true }), [], `strict ${JSON.stringify(tail)}`);
+    }
+    const l = lines();
+    const gap = [...l.slice(0, 3), '', '', ...l.slice(3)];
+    assert.deepEqual(errorsOf(gap), []);
+    assert.deepEqual(warningsOf(gap), ['4:line:record:empty_line']);
+    assert.deepEqual(parseNacha(gap.join('\n')).warnings[0]?.message, 'lines 4-5 are empty; skipped');
+    assert.deepEqual(errorsOf(gap, { strict: true }), ['4:line:record:empty_line']);
   });
 
   test('the file must start with a file header, and have only one', () => {
@@ -97,13 +112,21 @@ describe('NACHA structure', () => {
     assert.deepEqual(errorsOf([...l.slice(0, 2), '4' + l[2]!.slice(1), ...l.slice(3)]).slice(0, 1), ['3:line:record_type:unknown_record_type']);
   });
 
-  test('record length: short and long lines, and the stripped file control exception', () => {
+  test('record length: short records are read padded (a warning), long ones are errors', () => {
     const l = lines();
-    assert.deepEqual(errorsOf([...l.slice(0, 2), l[2]!.slice(0, 93), ...l.slice(3)]).slice(0, 1), ['3:line:record:record_length']);
-    // The file control may lose its reserved tail (columns 56-94) ...
-    assert.deepEqual(errorsOf([...l.slice(0, 6), l[6]!.slice(0, 55)]), []);
-    // ... but not a digit of its totals.
-    assert.ok(errorsOf([...l.slice(0, 6), l[6]!.slice(0, 54)]).includes('7:line:record:record_length'));
+    const stripped = l.map((line) => line.trimEnd());
+    assert.ok(stripped.some((line) => line.length < 94));
+    assert.deepEqual(errorsOf(stripped), []);
+    assert.deepEqual(
+      warningsOf(stripped),
+      stripped.flatMap((line, i) => (line.length < 94 ? [`${i + 1}:line:record:short_record`] : [])),
+    );
+    assert.equal(JSON.stringify(parseNacha(stripped.join('\n')).totals, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)), JSON.stringify(parseNacha(l.join('\n')).totals, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    assert.deepEqual(errorsOf(stripped, { strict: true }).slice(0, 1), [`${stripped.findIndex((line) => line.length < 94) + 1}:line:record:short_record`]);
+    assert.deepEqual(errorsOf(stripped, { strict: true, allowShortLines: true }), []);
+    // A record cut into its data fails the fields it lost: the file control without its credit total.
+    assert.ok(errorsOf([...l.slice(0, 6), l[6]!.slice(0, 54)]).includes('7:file_control:total_credit_entry_dollar_amount:invalid_numeric'));
+    assert.deepEqual(errorsOf([...l.slice(0, 2), l[2]! + ' x', ...l.slice(3)]).slice(0, 1), ['3:line:record:record_length']);
   });
 
   test('invalid characters are reported with the field they are in', () => {
@@ -161,23 +184,37 @@ describe('NACHA structure', () => {
     assert.deepEqual(errorsOf(lines(simpleFile([{ ...E1, transactionCode: 23, amount: 0 }]))), []);
   });
 
-  test('service class and transaction code must agree', () => {
-    assert.ok(errorsOf(lines(simpleFile([E1, E2], { serviceClassCode: 220 }))).includes('4:entry_detail:transaction_code:service_class_mismatch'));
-    assert.ok(errorsOf(lines(simpleFile([E1, E2], { serviceClassCode: 225 }))).includes('3:entry_detail:transaction_code:service_class_mismatch'));
+  test('service class and transaction code should agree: a warning, an error under strict', () => {
+    const credits = lines(simpleFile([E1, E2], { serviceClassCode: 220 }));
+    assert.deepEqual(errorsOf(credits), []);
+    assert.deepEqual(warningsOf(credits), ['4:entry_detail:transaction_code:service_class_mismatch']);
+    assert.deepEqual(errorsOf(credits, { strict: true }), ['4:entry_detail:transaction_code:service_class_mismatch']);
+    assert.deepEqual(warningsOf(credits, { strict: true }), []);
+    const debits = lines(simpleFile([E1, E2], { serviceClassCode: 225 }));
+    assert.deepEqual(warningsOf(debits), ['3:entry_detail:transaction_code:service_class_mismatch']);
+    // The transaction code decides the side: the totals stay those of the entries.
+    const result = parseNacha(credits.join('\n'));
+    assert.equal(result.totals.debitAmount, 250n);
+    assert.equal(result.totals.creditAmount, 1000n);
   });
 
   test('addenda indicator, addenda types and sequence numbers', () => {
     const l = lines();
     // Indicator 0 on the entry that has an addenda.
     assert.deepEqual(errorsOf([...l.slice(0, 3), put(l[3]!, 79, '0'), ...l.slice(4)]), ['4:entry_detail:addenda_record_indicator:addenda_indicator_mismatch']);
-    // Indicator 1 on an entry without.
-    assert.deepEqual(errorsOf([...l.slice(0, 2), put(l[2]!, 79, '1'), ...l.slice(3)]), ['3:entry_detail:addenda_record_indicator:addenda_indicator_mismatch']);
+    // Indicator 1 on an entry without: nothing is lost, a warning.
+    const noAddenda = [...l.slice(0, 2), put(l[2]!, 79, '1'), ...l.slice(3)];
+    assert.deepEqual(errorsOf(noAddenda), []);
+    assert.deepEqual(warningsOf(noAddenda), ['3:entry_detail:addenda_record_indicator:addenda_indicator_without_addenda']);
     // Addenda 02 in a PPD batch.
     assert.deepEqual(errorsOf([...l.slice(0, 4), put(l[4]!, 2, '02'), ...l.slice(5)]).slice(0, 1), ['5:addenda_02:addenda_type_code:addenda_type_not_allowed']);
     // An unknown addenda type.
     assert.deepEqual(errorsOf([...l.slice(0, 4), put(l[4]!, 2, '42'), ...l.slice(5)]), ['5:addenda:addenda_type_code:addenda_type_not_allowed']);
-    // Addenda sequence 2 for the first addenda; entry detail sequence not the entry's.
-    assert.deepEqual(errorsOf([...l.slice(0, 4), put(l[4]!, 84, '0002'), ...l.slice(5)]), ['5:addenda_05:addenda_sequence_number:addenda_sequence']);
+    // Addenda sequence 2 for the first addenda: numbered differently, a warning; entry detail sequence not the entry's: an error.
+    const numbered = [...l.slice(0, 4), put(l[4]!, 84, '0002'), ...l.slice(5)];
+    assert.deepEqual(errorsOf(numbered), []);
+    assert.deepEqual(warningsOf(numbered), ['5:addenda_05:addenda_sequence_number:addenda_sequence_gap']);
+    assert.deepEqual(errorsOf(numbered, { strict: true }), ['5:addenda_05:addenda_sequence_number:addenda_sequence_gap']);
     assert.deepEqual(errorsOf([...l.slice(0, 4), put(l[4]!, 88, '0000009'), ...l.slice(5)]), ['5:addenda_05:entry_detail_sequence_number:addenda_sequence']);
   });
 
@@ -270,8 +307,13 @@ describe('NACHA structure', () => {
       return [header, batch, entry, ...adds, control, fileControl];
     };
     assert.deepEqual(errorsOf(build(addenda)), []);
-    assert.deepEqual(errorsOf(build(addenda.filter((_, i) => i !== 3))), ['7:addenda_14:addenda_type_code:missing_iat_addenda']);
+    assert.deepEqual(errorsOf(build(addenda.filter((_, i) => i !== 3))), ['3:entry_detail:addenda_record_indicator:missing_iat_addenda']);
+    assert.match(parseNacha(build(addenda.filter((_, i) => i !== 3)).join('\n')).errors[0]!.message, /lacks mandatory addenda 13$/);
     assert.deepEqual(errorsOf(build(addenda.slice(0, 5))), ['3:entry_detail:addenda_record_indicator:missing_iat_addenda']);
+    // All seven present but out of order: moov-io/ach files them by type, so a warning.
+    const swapped = [addenda[1]!, addenda[0]!, ...addenda.slice(2)];
+    assert.deepEqual(errorsOf(build(swapped)), []);
+    assert.deepEqual(warningsOf(build(swapped)), ['4:addenda_11:addenda_type_code:iat_addenda_order']);
     t.diagnostic('IAT layouts read from the corpus file iat-credit.ach');
   });
 

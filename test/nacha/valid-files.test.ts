@@ -89,7 +89,7 @@ describe('NACHA corpus: every valid file', () => {
     assert.deepEqual([...seen].sort(), [...SEC_CODES].sort());
   });
 
-  test('cie-credit.ach: a file control stripped of its trailing blanks (55 characters) is read in strict mode', (t) => {
+  test('cie-credit.ach: a file control stripped of its trailing blanks (55 characters) is read padded, with a warning', (t) => {
     if (!requireTestdata(t)) return;
     const data = readAch('valid', 'cie-credit.ach');
     const line6 = data.toString('latin1').split('\n')[5] ?? '';
@@ -98,6 +98,16 @@ describe('NACHA corpus: every valid file', () => {
     assert.equal(result.ok, true);
     assert.equal(result.fileControl?.line, 6);
     assert.equal(result.fileControl?.totalCreditAmount, 100000000n);
+    assert.deepEqual(result.warnings.map((w) => `${w.line}:${w.code}`), ['6:short_record']);
+    assert.deepEqual(parseNacha(data, { strict: true }).errors.map((e) => `${e.line}:${e.code}`), ['6:short_record']);
+  });
+
+  test('no other valid file has a warning: they follow the NACHA rules to the letter', (t) => {
+    if (!requireTestdata(t)) return;
+    for (const name of listAch('valid')) {
+      if (name === 'cie-credit.ach') continue;
+      assert.deepEqual(parseNacha(readAch('valid', name), { strict: true }).errors, [], name);
+    }
   });
 
   test('ADV files use the ADV layouts (12-digit amounts, 20-digit control totals)', (t) => {

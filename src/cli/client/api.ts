@@ -58,6 +58,8 @@ export interface BulkRequestView {
   stuck: boolean;
   error_message: string | null;
   error_details?: { errors?: Array<{ line: number | null; field: string | null; code: string; message: string }>; error_count?: number };
+  /** NACHA uploads: deviations the file was accepted with (docs/nacha.md). */
+  source_details?: { warnings?: Array<{ line: number | null; field: string | null; code: string; message: string }>; warning_count?: number };
   url: string;
 }
 

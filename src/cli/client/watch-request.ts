@@ -32,6 +32,13 @@ export function summarize(conn: Connection, view: BulkRequestView): { lines: str
   }
   const more = (view.error_details?.error_count ?? 0) - Math.min(10, view.error_details?.errors?.length ?? 0);
   if (more > 0) lines.push(`    ... and ${more} more`);
+  const warnings = view.source_details?.warnings ?? [];
+  const warningCount = view.source_details?.warning_count ?? warnings.length;
+  if (warningCount > 0) {
+    lines.push(`  warnings: ${warningCount} (the file was accepted with them; --strict rejects them)`);
+    for (const w of warnings.slice(0, 10)) lines.push(`    line ${w.line ?? '-'}${w.field ? ` ${w.field}` : ''}: ${w.code}: ${w.message}`);
+    if (warningCount > Math.min(10, warnings.length)) lines.push(`    ... and ${warningCount - Math.min(10, warnings.length)} more`);
+  }
   if (view.failed_items > 0) {
     lines.push(`  failed rows: ${conn.base}/v1/bulk_requests/${view.id}/failed_rows.csv`);
     lines.push(`    curl -H "X-API-KEY: $SLUICE_API_KEY" ${conn.base}/v1/bulk_requests/${view.id}/failed_rows.csv -o failed_rows.csv`);

@@ -19,6 +19,7 @@ interface UploadFlags extends ClientOptions {
   dateFormat?: string;
   currency?: string;
   perspective?: string;
+  strict?: boolean;
   idempotencyKey?: string;
   wait: boolean;
   json?: boolean;
@@ -50,6 +51,7 @@ export function registerUpload(program: Command): void {
     .option('--date-format <format>', 'CSV: YYYY-MM-DD (default), MM/DD/YYYY or DD/MM/YYYY')
     .option('--currency <code>', 'CSV: currency for rows without one (default USD)')
     .option('--perspective <side>', 'NACHA: receiver (default) or originator')
+    .option('--strict', 'NACHA: reject the file for deviations that are otherwise warnings')
     .option('--idempotency-key <key>', 'makes a repeated upload return the first one')
     .option('--no-wait', 'return once the file is received; do not wait for processing')
     .option('--json', 'print the final bulk request as JSON (no progress bars)')
@@ -74,6 +76,7 @@ export function registerUpload(program: Command): void {
         ['date_format', flags.dateFormat],
         ['currency', flags.currency],
         ['perspective', flags.perspective],
+        ['strict', flags.strict ? 'true' : undefined],
       ];
       for (const [name, value] of pairs) if (value !== undefined) query.set(name, value);
 

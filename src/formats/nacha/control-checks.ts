@@ -13,8 +13,10 @@ export function compareBatchControl(ctx: RecordContext, header: NachaBatchHeader
   if (control.serviceClassCode >= 0 && control.serviceClassCode !== header.serviceClassCode) {
     mismatch('service_class_code', `service class code ${control.serviceClassCode} differs from the batch header's ${header.serviceClassCode} (line ${header.line})`);
   }
-  // ADV controls have no company identification; IAT generators often leave it blank.
-  if (header.secCode !== 'ADV' && control.companyIdentification !== header.companyIdentification && !(header.secCode === 'IAT' && control.companyIdentification === '')) {
+  // ADV controls have no company identification. In IAT batches the header's field is the originator
+  // identification, which generators leave out of the control or fill differently; moov-io/ach does not
+  // compare it there either.
+  if (header.secCode !== 'ADV' && header.secCode !== 'IAT' && control.companyIdentification !== header.companyIdentification) {
     mismatch('company_identification', `company identification "${control.companyIdentification}" differs from the batch header's "${header.companyIdentification}" (line ${header.line})`);
   }
   if (control.odfiIdentification !== header.odfiIdentification) {

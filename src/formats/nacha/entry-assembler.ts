@@ -29,9 +29,15 @@ export class EntryAssembler {
   /** Last seven digits of the entry's trace number, which addenda repeat; -1 when not numeric. */
   private traceSequence = -1;
   private count = 0;
+  /** Per addenda type (05, 17, 18): how many so far and the last sequence number read (-1: none). */
   private seq05 = 0;
   private seq17 = 0;
   private seq18 = 0;
+  private last05 = -1;
+  private last17 = -1;
+  private last18 = -1;
+  /** IAT: the mandatory addenda 10-16 seen so far, bit (type - 10); the next type expected in order. */
+  private iatSeen = 0;
   private iatNext = 10;
   private iatOrderReported = false;
   private paymentInfo: string[] | null = null;
@@ -61,6 +67,10 @@ export class EntryAssembler {
     this.seq05 = 0;
     this.seq17 = 0;
     this.seq18 = 0;
+    this.last05 = -1;
+    this.last17 = -1;
+    this.last18 = -1;
+    this.iatSeen = 0;
     this.iatNext = 10;
     this.iatOrderReported = false;
     this.paymentInfo = null;
@@ -118,7 +128,8 @@ export class EntryAssembler {
         const addenda = parseAddenda05(line, lineNo, ctx);
         entry.addenda.push(addenda);
         (this.paymentInfo ??= []).push(addenda.paymentRelatedInformation);
-        this.checkSequence(lineNo, record, addenda.sequenceNumber, ++this.seq05, addenda.entryDetailSequenceNumber);
+        this.checkSequence(lineNo, record, addenda.sequenceNumber, ++this.seq05, this.last05, addenda.entryDetailSequenceNumber);
+        if (addenda.sequenceNumber >= 0) this.last05 = addenda.sequenceNumber;
         break;
       }
       case 98: {
@@ -145,21 +156,23 @@ export class EntryAssembler {
     const entry = this.entry;
     if (entry === null) return null;
     this.entry = null;
-    const { report } = this.ctx;
+    const { report, warn } = this.ctx;
     const count = this.count;
     if (this.indicatorValid) {
       if (entry.addendaRecordIndicator === 0 && count > 0) {
         report(entry.line, 'entry_detail', 'addenda_record_indicator', 'addenda_indicator_mismatch', `addenda record indicator is 0 but ${count} addenda record(s) follow`);
-      } else if (entry.addendaRecordIndicator === 1 && count === 0) {
-        report(entry.line, 'entry_detail', 'addenda_record_indicator', 'addenda_indicator_mismatch', 'addenda record indicator is 1 but no addenda record follows');
+      } else if (entry.addendaRecordIndicator === 1 && count === 0 && this.variant !== 'iat') {
+        // Nothing is lost: an entry without addenda reads the same whatever the indicator says.
+        warn(entry.line, 'entry_detail', 'addenda_record_indicator', 'addenda_indicator_without_addenda', 'addenda record indicator is 1 but no addenda record follows');
       }
     }
     if (this.declaredAddenda >= 0 && this.declaredAddenda !== count) {
       report(entry.line, 'entry_detail', 'number_of_addenda_records', 'addenda_count_mismatch', `the entry says ${this.declaredAddenda} addenda records follow, ${count} do`);
     }
-    if (this.variant === 'iat' && this.iatNext <= 16 && !this.iatOrderReported) {
-      this.iatOrderReported = true;
-      report(entry.line, 'entry_detail', 'addenda_record_indicator', 'missing_iat_addenda', `IAT entry lacks mandatory addenda ${this.iatNext}${this.iatNext < 16 ? '-16' : ''}`);
+    if (this.variant === 'iat' && this.iatSeen !== 0b1111111) {
+      const missing: number[] = [];
+      for (let type = 10; type <= 16; type++) if ((this.iatSeen & (1 << (type - 10))) === 0) missing.push(type);
+      report(entry.line, 'entry_detail', 'addenda_record_indicator', 'missing_iat_addenda', `IAT entry lacks mandatory addenda ${missing.join(', ')}`);
     }
     if (this.paymentInfo !== null) entry.paymentRelatedInformation = this.paymentInfo.join('\n');
     entry.isMonetary = !entry.isNotificationOfChange && !entry.isPrenote && !entry.isZeroAmount;
@@ -169,47 +182,62 @@ export class EntryAssembler {
   private addIat(type: number, line: string, lineNo: number, record: NachaRecordName, entry: NachaEntry): void {
     const addenda = parseIatAddenda(type, line, lineNo, this.ctx);
     entry.addenda.push(addenda);
+    // moov-io/ach files each addenda in its slot whatever the order, so order is a warning; a missing
+    // mandatory addenda (reported by finish) is an error.
     if (type <= 16) {
-      if (type !== this.iatNext) this.reportIatOrder(lineNo, record, `addenda ${type} where addenda ${this.iatNext <= 16 ? this.iatNext : '17 or 18'} was expected`);
+      if (type !== this.iatNext) this.warnIatOrder(lineNo, record, `addenda ${type} where addenda ${this.iatNext <= 16 ? this.iatNext : '17 or 18'} was expected`);
       this.iatNext = type + 1;
-    } else if (this.iatNext <= 16) {
-      this.reportIatOrder(lineNo, record, `addenda ${type} before the mandatory addenda ${this.iatNext}`);
+      this.iatSeen |= 1 << (type - 10);
+    } else if (this.iatSeen !== 0b1111111) {
+      this.warnIatOrder(lineNo, record, `addenda ${type} before all of the mandatory addenda 10-16`);
     }
     switch (addenda.type) {
       case '10':
         entry.individualName = addenda.name;
-        this.checkSequence(lineNo, record, -1, -1, addenda.entryDetailSequenceNumber);
+        this.checkSequence(lineNo, record, -1, -1, -1, addenda.entryDetailSequenceNumber);
         break;
       case '11':
         entry.originatorName = addenda.originatorName;
-        this.checkSequence(lineNo, record, -1, -1, addenda.entryDetailSequenceNumber);
+        this.checkSequence(lineNo, record, -1, -1, -1, addenda.entryDetailSequenceNumber);
         break;
       case '15':
         entry.individualIdentification = addenda.receiverIdentificationNumber;
-        this.checkSequence(lineNo, record, -1, -1, addenda.entryDetailSequenceNumber);
+        this.checkSequence(lineNo, record, -1, -1, -1, addenda.entryDetailSequenceNumber);
         break;
       case '17':
         (this.paymentInfo ??= []).push(addenda.paymentRelatedInformation);
-        this.checkSequence(lineNo, record, addenda.sequenceNumber, ++this.seq17, addenda.entryDetailSequenceNumber);
+        this.checkSequence(lineNo, record, addenda.sequenceNumber, ++this.seq17, this.last17, addenda.entryDetailSequenceNumber);
+        if (addenda.sequenceNumber >= 0) this.last17 = addenda.sequenceNumber;
+        if (this.seq17 === 3) this.ctx.report(lineNo, record, 'addenda_type_code', 'too_many_addenda', 'an IAT entry carries at most two addenda 17; this is the third');
         break;
       case '18':
-        this.checkSequence(lineNo, record, addenda.sequenceNumber, ++this.seq18, addenda.entryDetailSequenceNumber);
+        this.checkSequence(lineNo, record, addenda.sequenceNumber, ++this.seq18, this.last18, addenda.entryDetailSequenceNumber);
+        if (addenda.sequenceNumber >= 0) this.last18 = addenda.sequenceNumber;
+        if (this.seq18 === 6) this.ctx.report(lineNo, record, 'addenda_type_code', 'too_many_addenda', 'an IAT entry carries at most five addenda 18; this is the sixth');
         break;
       default:
-        this.checkSequence(lineNo, record, -1, -1, addenda.entryDetailSequenceNumber);
+        this.checkSequence(lineNo, record, -1, -1, -1, addenda.entryDetailSequenceNumber);
     }
   }
 
-  private reportIatOrder(lineNo: number, record: NachaRecordName, what: string): void {
+  private warnIatOrder(lineNo: number, record: NachaRecordName, what: string): void {
     if (this.iatOrderReported) return;
     this.iatOrderReported = true;
-    this.ctx.report(lineNo, record, 'addenda_type_code', 'missing_iat_addenda', `IAT entries carry addenda 10 to 16 in order, then 17/18; found ${what}`);
+    this.ctx.warn(lineNo, record, 'addenda_type_code', 'iat_addenda_order', `IAT entries carry addenda 10 to 16 in order, then 17/18; found ${what}`);
   }
 
-  /** Addenda sequence numbers count 1, 2, ...; the entry detail sequence number repeats the entry's trace. */
-  private checkSequence(lineNo: number, record: NachaRecordName, sequence: number, expected: number, entrySequence: number): void {
-    if (expected > 0 && sequence >= 0 && sequence !== expected) {
-      this.ctx.report(lineNo, record, 'addenda_sequence_number', 'addenda_sequence', `addenda sequence number is ${sequence}, expected ${expected}`);
+  /**
+   * NACHA numbers addenda 1, 2, ... (per type for 17 and 18). A number that goes down is an error (the
+   * records may belong to another entry or be out of order); one that only skips or repeats is a warning,
+   * as moov-io/ach accepts it. The entry detail sequence number must repeat the entry's trace.
+   */
+  private checkSequence(lineNo: number, record: NachaRecordName, sequence: number, expected: number, previous: number, entrySequence: number): void {
+    if (expected > 0 && sequence >= 0) {
+      if (sequence < previous) {
+        this.ctx.report(lineNo, record, 'addenda_sequence_number', 'addenda_sequence', `addenda sequence number ${sequence} goes down after ${previous}`);
+      } else if (sequence !== expected) {
+        this.ctx.warn(lineNo, record, 'addenda_sequence_number', 'addenda_sequence_gap', `addenda sequence number is ${sequence}, NACHA numbers this addenda ${expected}`);
+      }
     }
     if (entrySequence >= 0 && this.traceSequence >= 0 && entrySequence !== this.traceSequence) {
       this.ctx.report(lineNo, record, 'entry_detail_sequence_number', 'addenda_sequence', `entry detail sequence number ${entrySequence} is not the last seven digits of the entry's trace number (${this.traceSequence})`);

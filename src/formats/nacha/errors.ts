@@ -1,5 +1,10 @@
-// Every error the NACHA parser reports. Codes are stable snake_case identifiers (callers and docs branch on
-// them); docs/nacha.md lists the same table and test/nacha/docs.test.ts keeps the two in sync.
+// Every error and warning the NACHA parser reports. Codes are stable snake_case identifiers (callers and
+// docs branch on them); docs/nacha.md lists the same tables and test/nacha/docs.test.ts keeps them in sync.
+//
+// An error makes the file unusable: its structure, a length after padding, a check digit, a control total
+// or a code no one can interpret is wrong. A warning is a deviation from the NACHA rules that leaves the
+// data reliable (moov-io/ach reads such files in its default configuration); with the `strict` option a
+// warning is reported as an error with the same code.
 //
 // Messages may quote codes, counts and totals, but never the content of a field that can hold account
 // data (DFI account numbers, NOC corrected data, card numbers): such values are described, not echoed.
@@ -24,18 +29,19 @@ export const NACHA_ERROR_CODES = {
   invalid_date: 'A YYMMDD date field is not a real calendar date (blank and 000000 are accepted as "no date").',
   invalid_time: 'The HHMM file creation time is not a real time of day.',
   invalid_check_digit: 'The check digit does not match the routing number (ABA mod-10).',
-  invalid_service_class: 'The service class code is not 200, 220, 225 or 280.',
+  invalid_service_class: 'The service class code is not 200, 220, 225 or 280, or 280 (automated accounting advices) is not used exactly for ADV batches.',
   invalid_sec_code: 'The standard entry class code is not one Sluice reads.',
   mixed_adv_batches: 'ADV batches and other batches in one file (their file control layouts differ).',
   invalid_transaction_code: 'The transaction code is not a known NACHA code, or not allowed in this batch.',
-  service_class_mismatch: 'An entry debits in a credits-only batch (220), credits in a debits-only batch (225), or ADV and non-ADV do not match.',
-  amount_must_be_zero: 'A prenote, zero-dollar or notification-of-change entry has a non-zero amount.',
-  addenda_indicator_mismatch: 'The addenda record indicator says 0 but addenda follow, or 1 but none follow.',
+  amount_must_be_zero: 'A prenote or zero-dollar entry has a non-zero amount.',
+  addenda_indicator_mismatch: 'The addenda record indicator says 0 but addenda follow.',
   addenda_type_not_allowed: 'This addenda type code is unknown, or not allowed for the batch SEC code.',
-  addenda_sequence: 'Addenda sequence numbers do not count up from 1, or the entry detail sequence number does not match the entry trace number.',
+  addenda_sequence: 'Addenda sequence numbers go down, or the entry detail sequence number does not match the entry trace number.',
   addenda_count_mismatch: 'The number of addenda records stated in a CTX/ATX/TRX entry differs from the addenda that follow.',
-  missing_iat_addenda: 'An IAT entry lacks its seven mandatory addenda (types 10 to 16, in order).',
-  too_many_addenda: 'An entry has more addenda than NACHA allows (9,999 for CTX); the rest were not kept.',
+  missing_iat_addenda: 'An IAT entry lacks one of its seven mandatory addenda (types 10 to 16).',
+  too_many_addenda: 'An entry has more addenda than NACHA allows (9,999 for CTX, two 17 and five 18 for IAT); past 9,999 they are not kept.',
+  unknown_return_reason_code: 'An addenda 99 return reason code is not one NACHA defines (R01-R85, see the table).',
+  unknown_change_code: 'An addenda 98 change code is not one NACHA defines (C01-C14, refused C61-C69).',
   trace_number_not_ascending: 'Trace numbers within a batch are not in ascending order.',
   trace_number_odfi_mismatch: 'The first eight digits of a trace number are not the batch header ODFI identification.',
   batch_number_not_ascending: 'Batch numbers within the file are not in ascending order.',
@@ -44,7 +50,21 @@ export const NACHA_ERROR_CODES = {
   too_many_errors: 'maxErrors errors were reported; the parser stopped reading.',
 } as const;
 
-export type NachaErrorCode = keyof typeof NACHA_ERROR_CODES;
+/** Deviations that leave the data reliable: reported as warnings, or as errors with the `strict` option. */
+export const NACHA_WARNING_CODES = {
+  short_record: 'A record is shorter than 94 characters (trailing blanks stripped); it is read as if padded with blanks.',
+  empty_line: 'An empty or all-blank line between records; it is skipped. Empty lines after the last record are ignored silently.',
+  service_class_mismatch: 'An entry debits in a credits-only batch (220) or credits in a debits-only batch (225); the totals still count it on its own side.',
+  amount_on_notification_of_change: 'A notification of change (COR entry) carries a non-zero amount; the entry is still not a record, and the amount is counted in the control totals as written.',
+  addenda_indicator_without_addenda: 'The addenda record indicator says 1 but no addenda record follows.',
+  addenda_sequence_gap: 'Addenda sequence numbers (05, 17, 18) do not count 1, 2, ... but never go down.',
+  iat_addenda_order: 'IAT addenda 10 to 16 are not in that order, or an addenda 17/18 comes before them.',
+} as const;
+
+export type NachaWarningCode = keyof typeof NACHA_WARNING_CODES;
+
+/** A warning reported as an error (strict) keeps its code, so the two share one type. */
+export type NachaErrorCode = keyof typeof NACHA_ERROR_CODES | NachaWarningCode;
 
 /** Which record an error is about; addenda are named by their type code. */
 export type NachaRecordName =
@@ -81,5 +101,13 @@ export interface NachaError {
   message: string;
 }
 
+/** Same shape as an error: where the deviation is and what it is. */
+export interface NachaWarning extends Omit<NachaError, 'code'> {
+  code: NachaWarningCode;
+}
+
 /** Receives every error as it is found; returns nothing, the parser decides when to stop. */
 export type Report = (line: number, record: NachaRecordName, field: string, code: NachaErrorCode, message: string) => void;
+
+/** Receives every warning; under `strict` the parser turns it into an error. */
+export type Warn = (line: number, record: NachaRecordName, field: string, code: NachaWarningCode, message: string) => void;

@@ -1,12 +1,12 @@
-// Parser options. Validation is strict by default (NACHA Operating Rules as moov-io/ach reads them); each
-// relaxation is named for the one real-world deviation it tolerates, so an upload states exactly what
-// it accepted. docs/nacha.md explains when each is appropriate.
+// Parser options. By default the parser reads what moov-io/ach reads in its default configuration: what
+// makes the data unreliable is an error, a deviation from the NACHA rules that does not is a warning, and
+// `strict` turns warnings into errors. Each relaxation is named for the one real-world deviation it
+// tolerates, so an upload states exactly what it accepted. docs/nacha.md explains when each is appropriate.
 
 export interface NachaRelaxations {
   /**
-   * Lines shorter than 94 characters are padded with blanks (tools that strip trailing blanks). Without
-   * it only a short record whose missing tail is reserved (in practice: the file control record, >= 55
-   * characters, or >= 71 in ADV files) is accepted.
+   * Lines shorter than 94 characters are padded with blanks without a short_record warning (tools that
+   * strip trailing blanks); even under `strict`.
    */
   allowShortLines?: boolean;
   /** Lines longer than 94 characters are cut to 94 when everything past column 94 is blank. */
@@ -30,6 +30,10 @@ export interface NachaRelaxations {
 }
 
 export interface NachaOptions extends NachaRelaxations {
+  /** Warnings (docs/nacha.md) are reported as errors: the file must follow the NACHA rules to the letter. */
+  strict?: boolean;
+  /** Warnings kept in the result (default 100); the result counts them all. */
+  maxWarnings?: number;
   /** Longest line read (default 1 MiB); a longer line is reported and skipped, so memory stays bounded. */
   maxLineLength?: number;
   /** Stop after this many errors (default 1000); the result says stoppedEarly. */
@@ -50,6 +54,8 @@ export interface ResolvedNachaOptions {
   skipControlTotals: boolean;
   allowUnknownTransactionCodes: boolean;
   skipTraceNumberChecks: boolean;
+  strict: boolean;
+  maxWarnings: number;
   maxLineLength: number;
   maxErrors: number;
   includeAccountNumber: boolean;
@@ -57,6 +63,7 @@ export interface ResolvedNachaOptions {
 
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
 export const DEFAULT_MAX_ERRORS = 1000;
+export const DEFAULT_MAX_WARNINGS = 100;
 
 export const RELAXATION_NAMES = [
   'allowShortLines',
@@ -81,6 +88,8 @@ export function resolveOptions(options: NachaOptions = {}): ResolvedNachaOptions
     skipControlTotals: options.skipControlTotals === true,
     allowUnknownTransactionCodes: options.allowUnknownTransactionCodes === true,
     skipTraceNumberChecks: options.skipTraceNumberChecks === true,
+    strict: options.strict === true,
+    maxWarnings: positiveInteger(options.maxWarnings, DEFAULT_MAX_WARNINGS),
     // A record is 94 characters: a smaller limit would reject every valid file.
     maxLineLength: Math.max(94, positiveInteger(options.maxLineLength, DEFAULT_MAX_LINE_LENGTH)),
     maxErrors: positiveInteger(options.maxErrors, DEFAULT_MAX_ERRORS),

@@ -6,10 +6,11 @@
 //
 // Nothing in the input can make it throw: every problem becomes a NachaError with line, record, field
 // and a stable code, and parsing goes on so that one upload reports all its problems (up to maxErrors).
+// Deviations that leave the data reliable are NachaWarnings instead (errors under `strict`).
 
 import { compareBatchControl, compareFileControl } from './control-checks.js';
 import { EntryAssembler } from './entry-assembler.js';
-import type { NachaError, NachaErrorCode, NachaRecordName, Report } from './errors.js';
+import type { NachaError, NachaErrorCode, NachaRecordName, NachaWarning, NachaWarningCode, Report, Warn } from './errors.js';
 import { describeCharacter, digits, fieldAt, firstInvalidCharacter, isBlank, type Layout } from './fields.js';
 import { LineSplitter } from './line-splitter.js';
 import { Tally } from './tally.js';
@@ -18,7 +19,7 @@ import { ADV_BATCH_CONTROL_LAYOUT, BATCH_CONTROL_LAYOUT, parseBatchControl } fro
 import { BATCH_HEADER_LAYOUT, IAT_BATCH_HEADER_LAYOUT, parseBatchHeader } from './records/batch-header.js';
 import type { RecordContext } from './records/context.js';
 import { declaredAddendaCount, layoutForVariant, parseEntryDetail } from './records/entry-detail.js';
-import { ADV_FILE_CONTROL_LAYOUT, FILE_CONTROL_LAYOUT, minFileControlLength, parseFileControl } from './records/file-control.js';
+import { ADV_FILE_CONTROL_LAYOUT, FILE_CONTROL_LAYOUT, parseFileControl } from './records/file-control.js';
 import { FILE_HEADER_LAYOUT, parseFileHeader } from './records/file-header.js';
 import { allowedAddenda, type EntryVariant, entryVariantOf } from './sec-codes.js';
 import type {
@@ -104,6 +105,11 @@ export class NachaParser {
   private readonly ctx: RecordContext;
   private readonly errors: NachaError[] = [];
   private errorTotal = 0;
+  private readonly warnings: NachaWarning[] = [];
+  private warningTotal = 0;
+  /** First line of the run of empty lines being read, 0 when none: a warning only if a record follows. */
+  private blankFrom = 0;
+  private blankTo = 0;
   private halted = false;
   private haltedAtLine = 0;
   private result: NachaResult | null = null;
@@ -139,7 +145,8 @@ export class NachaParser {
     this.options = resolveOptions(options);
     this.sink = sink;
     const report: Report = (line, record, field, code, message) => this.report(line, record, field, code, message);
-    this.ctx = { report, options: this.options };
+    const warn: Warn = (line, record, field, code, message) => this.warn(line, record, field, code, message);
+    this.ctx = { report, warn, options: this.options };
     this.assembler = new EntryAssembler(this.ctx, (line, lineNo, record, layout) => this.checkCharacters(line, lineNo, record, layout));
     this.splitter = new LineSplitter(
       this.options.maxLineLength,
@@ -187,6 +194,8 @@ export class NachaParser {
       ok: this.errorTotal === 0,
       errors: this.errors,
       errorCount: this.errorTotal,
+      warnings: this.warnings,
+      warningCount: this.warningTotal,
       stoppedEarly: this.halted,
       fileHeader: this.fileHeader,
       fileControl: this.fileControl,
@@ -222,9 +231,22 @@ export class NachaParser {
     }
   }
 
+  /** Under `strict` a warning is an error with the same code; otherwise it is counted, and kept up to maxWarnings. */
+  private warn(line: number, record: NachaRecordName, field: string, code: NachaWarningCode, message: string): void {
+    if (this.options.strict) {
+      this.report(line, record, field, code, message);
+      return;
+    }
+    if (this.halted) return;
+    this.warningTotal++;
+    const warning: NachaWarning = { line, record, field, code, message };
+    if (this.warnings.length < this.options.maxWarnings) this.warnings.push(warning);
+    this.sink.warning?.(warning);
+  }
+
   private finish(): void {
     const last = Math.max(1, this.splitter.lines);
-    if (this.splitter.lines === 0) {
+    if (this.splitter.lines === 0 || (this.state === State.Start && this.recordCount === 0 && this.blankFrom === 1)) {
       this.report(1, 'file', 'record', 'empty_file', 'the input is empty: no NACHA records');
       return;
     }
@@ -248,14 +270,24 @@ export class NachaParser {
     if (this.halted) return;
     let line = raw;
     const length = line.length;
+    // Empty (or all-blank) lines hold nothing: after the last record they are ignored (editors and
+    // transfer tools add them), between records each run of them is one warning.
+    if (length === 0 || (raw.charCodeAt(0) === 32 && isBlank(raw, 0, length))) {
+      if (this.blankFrom === 0) this.blankFrom = lineNo;
+      this.blankTo = lineNo;
+      return;
+    }
+    if (this.blankFrom !== 0) {
+      const run = this.blankFrom === this.blankTo ? `line ${this.blankFrom} is` : `lines ${this.blankFrom}-${this.blankTo} are`;
+      this.warn(this.blankFrom, 'line', 'record', 'empty_line', `${run} empty; skipped`);
+      this.blankFrom = 0;
+    }
     if (length !== RECORD_LENGTH) {
-      if (length === 0) {
-        this.report(lineNo, 'line', 'record', 'record_length', `line ${lineNo} is empty; every record is 94 characters`);
-        return;
-      }
       if (length < RECORD_LENGTH) {
-        if (!this.options.allowShortLines && !this.isStrippedFileControl(line)) {
-          this.report(lineNo, 'line', 'record', 'record_length', `line ${lineNo} is ${length} characters long; every record is 94`);
+        // Tools that strip trailing blanks cut only blanks: the padded record is what was written. A
+        // record cut into its data fails the checks of the fields it lost (trace number, totals...).
+        if (!this.options.allowShortLines && !(raw.charCodeAt(0) === 57 && isAllNines(raw))) {
+          this.warn(lineNo, 'line', 'record', 'short_record', `line ${lineNo} is ${length} characters long; read as padded with blanks to 94`);
         }
         line += BLANKS.slice(length);
       } else {
@@ -300,19 +332,6 @@ export class NachaParser {
         this.checkCharacters(line, lineNo, 'line', []);
         this.report(lineNo, 'line', 'record_type', 'unknown_record_type', `record type ${describeCharacter(line, 0)} is not a NACHA record type (1, 5, 6, 7, 8, 9)`);
     }
-  }
-
-  /**
-   * A file control whose only missing characters are its reserved tail: accepted in strict mode because
-   * nothing is lost (cie-credit.ach in moov-io's corpus is such a file).
-   */
-  private isStrippedFileControl(line: string): boolean {
-    return (
-      line.charCodeAt(0) === 57 &&
-      (this.state === State.File || this.state === State.Batch) &&
-      line.length >= minFileControlLength(this.adv === true) &&
-      line !== PADDING.slice(0, line.length)
-    );
   }
 
   private checkCharacters(line: string, lineNo: number, record: NachaRecordName, layout: Layout): void {

@@ -13,7 +13,7 @@ import type { NachaEvent } from './types.js';
 const CHUNK_LIMIT = 1024 * 1024;
 
 /**
- * Yields arrays of file_header, batch_header, entry, batch_end, file_control and error events in input
+ * Yields arrays of file_header, batch_header, entry, batch_end, file_control, error and warning events in input
  * order; the last array ends with the one `end` event, which carries the result. Entries come before
  * their batch and file controls are checked: stage them, and commit only if the `end` result is ok.
  * Breaking out of the loop stops reading the source.
@@ -30,6 +30,7 @@ export async function* parseNachaStream(
     batchEnd: (batch) => events.push({ type: 'batch_end', batch }),
     fileControl: (control) => events.push({ type: 'file_control', control }),
     error: (error) => events.push({ type: 'error', error }),
+    warning: (warning) => events.push({ type: 'warning', warning }),
   });
 
   reading: for await (const chunk of source) {

@@ -2,7 +2,7 @@
 // numbers where NACHA defines a quantity (amounts in cents, counts, batch numbers) and strings where it
 // defines an identifier (routing numbers, trace numbers, codes), so leading zeros survive.
 
-import type { NachaError } from './errors.js';
+import type { NachaError, NachaWarning } from './errors.js';
 import type { AccountType, Direction } from './transaction-codes.js';
 
 export type { AccountType, Direction } from './transaction-codes.js';
@@ -347,6 +347,10 @@ export interface NachaResult {
   /** Errors in input order, at most maxErrors (+1 too_many_errors). */
   errors: NachaError[];
   errorCount: number;
+  /** Deviations that leave the data reliable, in input order, at most maxWarnings (empty under strict). */
+  warnings: NachaWarning[];
+  /** Every warning found, kept or not. */
+  warningCount: number;
   /** The parser hit maxErrors and stopped reading; later problems are not reported. */
   stoppedEarly: boolean;
   fileHeader: NachaFileHeader | null;
@@ -370,6 +374,7 @@ export type NachaEvent =
   | { type: 'batch_end'; batch: NachaBatchSummary }
   | { type: 'file_control'; control: NachaFileControl }
   | { type: 'error'; error: NachaError }
+  | { type: 'warning'; warning: NachaWarning }
   | { type: 'end'; result: NachaResult };
 
 /** Callbacks of the push parser; each is optional. */
@@ -380,4 +385,6 @@ export interface NachaSink {
   batchEnd?(batch: NachaBatchSummary): void;
   fileControl?(control: NachaFileControl): void;
   error?(error: NachaError): void;
+  /** Every warning, kept in the result or not (under `strict` they arrive as errors instead). */
+  warning?(warning: NachaWarning): void;
 }

@@ -2,7 +2,8 @@
 // entry was wrong and what it should be; the entry it follows moves no money.
 
 import type { Layout } from '../fields.js';
-import { isDigits, text } from '../fields.js';
+import { isBlank, isDigits, text } from '../fields.js';
+import { isChangeCode } from '../reason-codes.js';
 import type { NachaAddenda98 } from '../types.js';
 import type { RecordContext } from './context.js';
 
@@ -27,7 +28,11 @@ export function parseAddenda98(line: string, lineNo: number, ctx: RecordContext)
   const changeCode = line.slice(3, 6);
   if (line.charCodeAt(3) !== 67 || !isDigits(line, 4, 6)) {
     ctx.report(lineNo, R, 'change_code', 'invalid_value', `change code (positions 4-6) must be C followed by two digits, got "${changeCode}"`);
+  } else if (!isChangeCode(changeCode)) {
+    ctx.report(lineNo, R, 'change_code', 'unknown_change_code', `change code ${changeCode} (positions 4-6) is not a NACHA change code (C01-C14, refused C61-C69)`);
   }
+  // A notification of change without the corrected value tells the originator nothing to correct.
+  if (isBlank(line, 35, 64)) ctx.report(lineNo, R, 'corrected_data', 'required_field', 'corrected data (positions 36-64) is blank');
   if (!isDigits(line, 6, 21)) ctx.report(lineNo, R, 'original_entry_trace_number', 'invalid_numeric', 'original entry trace number (positions 7-21) must be fifteen digits');
   if (!isDigits(line, 79, 94)) ctx.report(lineNo, R, 'trace_number', 'invalid_numeric', 'trace number (positions 80-94) must be fifteen digits');
   const holdsAccount = ACCOUNT_CHANGE_CODES.has(changeCode);

@@ -4,6 +4,7 @@
 
 import type { Layout } from '../fields.js';
 import { digits, isDigits, text } from '../fields.js';
+import { isReturnReasonCode } from '../reason-codes.js';
 import type { NachaAddenda99 } from '../types.js';
 import type { RecordContext } from './context.js';
 
@@ -67,6 +68,8 @@ export function parseAddenda99(line: string, lineNo: number, ctx: RecordContext)
   const code = line.slice(3, 6);
   if (line.charCodeAt(3) !== 82 || !isDigits(line, 4, 6)) {
     ctx.report(lineNo, R, 'return_reason_code', 'invalid_value', `return reason code (positions 4-6) must be R followed by two digits, got "${code}"`);
+  } else if (!isReturnReasonCode(code)) {
+    ctx.report(lineNo, R, 'return_reason_code', 'unknown_return_reason_code', `return reason code ${code} (positions 4-6) is not a NACHA return reason code`);
   }
   if (!isDigits(line, 6, 21)) ctx.report(lineNo, R, 'original_entry_trace_number', 'invalid_numeric', 'original entry trace number (positions 7-21) must be fifteen digits');
   if (!isDigits(line, 79, 94)) ctx.report(lineNo, R, 'trace_number', 'invalid_numeric', 'trace number (positions 80-94) must be fifteen digits');

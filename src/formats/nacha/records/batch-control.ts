@@ -22,7 +22,7 @@ export const BATCH_CONTROL_LAYOUT: Layout = [
   ...HEAD,
   { name: 'total_debit_entry_dollar_amount', start: 21, end: 32, format: 'N', description: 'Sum of debit entry amounts, cents' },
   { name: 'total_credit_entry_dollar_amount', start: 33, end: 44, format: 'N', description: 'Sum of credit entry amounts, cents' },
-  { name: 'company_identification', start: 45, end: 54, format: 'AN', description: 'Same as the batch header (may be blank in IAT batches)' },
+  { name: 'company_identification', start: 45, end: 54, format: 'AN', description: 'Same as the batch header (not compared in IAT batches)' },
   { name: 'message_authentication_code', start: 55, end: 73, format: 'AN', description: 'MAC, usually blank' },
   { name: 'reserved', start: 74, end: 79, format: 'blank', description: 'Reserved' },
   ...TAIL,

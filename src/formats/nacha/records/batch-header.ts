@@ -58,7 +58,7 @@ export function parseBatchHeader(line: string, lineNo: number, ctx: RecordContex
   if (serviceClassCode !== 200 && serviceClassCode !== 220 && serviceClassCode !== 225 && serviceClassCode !== 280) {
     report(lineNo, R, 'service_class_code', 'invalid_service_class', `service class code (positions 2-4) must be 200, 220, 225 or 280, got "${line.slice(1, 4)}"`);
   } else if ((serviceClassCode === 280) !== (secCode === 'ADV')) {
-    report(lineNo, R, 'service_class_code', 'service_class_mismatch', secCode === 'ADV' ? `ADV batches use service class 280, got ${serviceClassCode}` : `service class 280 is only for ADV batches, this one is "${secCode}"`);
+    report(lineNo, R, 'service_class_code', 'invalid_service_class', secCode === 'ADV' ? `ADV batches use service class 280, got ${serviceClassCode}` : `service class 280 is only for ADV batches, this one is "${secCode}"`);
   }
   if (!isKnownSecCode(secCode)) {
     report(lineNo, R, 'standard_entry_class_code', 'invalid_sec_code', `standard entry class code (positions 51-53) "${secCode}" is not one Sluice reads`);

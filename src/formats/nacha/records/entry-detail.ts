@@ -85,7 +85,7 @@ export function parseEntryDetail(
   variant: EntryVariant,
   ctx: RecordContext,
 ): NachaEntry {
-  const { report, options } = ctx;
+  const { report, warn, options } = ctx;
   const isAdv = variant === 'adv';
 
   const code = digits(line, 1, 3);
@@ -106,11 +106,13 @@ export function parseEntryDetail(
     report(lineNo, R, 'transaction_code', 'invalid_transaction_code', isAdv ? `transaction code ${code} is not an ADV code (81-88)` : `transaction code ${code} is only allowed in ADV batches`);
   }
   const isCredit = (flags & TX_CREDIT) !== 0;
+  // The transaction code, not the service class, decides the side an amount is counted on, and the
+  // controls are still verified: a mislabelled batch is a warning.
   if (checkMeaning) {
     if (batch.serviceClassCode === 220 && !isCredit) {
-      report(lineNo, R, 'transaction_code', 'service_class_mismatch', `transaction code ${code} is a debit in a credits-only batch (service class 220)`);
+      warn(lineNo, R, 'transaction_code', 'service_class_mismatch', `transaction code ${code} is a debit in a credits-only batch (service class 220)`);
     } else if (batch.serviceClassCode === 225 && isCredit) {
-      report(lineNo, R, 'transaction_code', 'service_class_mismatch', `transaction code ${code} is a credit in a debits-only batch (service class 225)`);
+      warn(lineNo, R, 'transaction_code', 'service_class_mismatch', `transaction code ${code} is a credit in a debits-only batch (service class 225)`);
     }
   }
 
@@ -137,7 +139,8 @@ export function parseEntryDetail(
     if (checkMeaning && (flags & (TX_PRENOTE | TX_ZERO_DOLLAR)) !== 0) {
       report(lineNo, R, 'amount', 'amount_must_be_zero', `transaction code ${code} is a ${(flags & TX_PRENOTE) !== 0 ? 'prenote' : 'zero-dollar entry'} but the amount is ${amount} cents`);
     } else if (batch.secCode === 'COR') {
-      report(lineNo, R, 'amount', 'amount_must_be_zero', `a notification of change (COR) carries no money but the amount is ${amount} cents`);
+      // A COR entry never becomes a record, whatever its amount; the amount still counts in the controls.
+      warn(lineNo, R, 'amount', 'amount_on_notification_of_change', `a notification of change (COR) carries no money but the amount is ${amount} cents`);
     }
   }
 

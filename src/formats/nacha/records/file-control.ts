@@ -29,11 +29,6 @@ export const ADV_FILE_CONTROL_LAYOUT: Layout = [
   { name: 'reserved', start: 72, end: 94, format: 'blank', description: 'Reserved (may be missing: see short records)' },
 ];
 
-/** The shortest file control that still holds every non-reserved field. */
-export function minFileControlLength(isAdv: boolean): number {
-  return isAdv ? 71 : 55;
-}
-
 const R = 'file_control';
 
 export function parseFileControl(line: string, lineNo: number, isAdv: boolean, ctx: RecordContext): NachaFileControl {
