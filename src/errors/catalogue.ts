@@ -10,7 +10,10 @@ export const CATALOGUE = {
   unauthorized: { status: 401, message: 'A valid API key is required in the X-API-KEY header.' },
   rate_limited: { status: 429, message: 'Too many requests for this API key; retry after the time in Retry-After.' },
   route_not_found: { status: 404, message: 'No such endpoint.' },
-  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON (UTF-8 encoded, without __proto__ or constructor.prototype keys).' },
+  body_too_deep: { status: 400, message: 'The JSON body is nested deeper than 64 levels of objects and arrays.' },
+  bad_request: { status: 400, message: 'The request is malformed (its URL, headers or framing cannot be read).' },
+  path_parameter_too_long: { status: 414, message: 'A path segment is longer than 100 characters, so it names nothing.' },
   payload_too_large: { status: 413, message: 'The request body is larger than this endpoint accepts.' },
   unsupported_media_type: { status: 415, message: 'This endpoint does not accept that Content-Type.' },
   validation_failed: { status: 422, message: 'The request does not match the expected shape.' },
@@ -88,6 +91,10 @@ export const CATALOGUE = {
     message: 'An upload with this Idempotency-Key is still being received; retry when it has finished.',
   },
   missing_file: { status: 422, message: 'The multipart upload has no "file" part.' },
+  invalid_multipart: {
+    status: 400,
+    message: 'The multipart/form-data body cannot be read: no or bad boundary, malformed or cut off, or over a part limit.',
+  },
   worker_gave_up: {
     status: 500,
     message: 'The request was claimed too many times without finishing and was given up.',

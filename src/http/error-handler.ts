@@ -1,10 +1,23 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/catalogue.js';
+import { setSecurityHeaders } from './security-headers.js';
 
 // Every error leaves as `{error, message, details?}` with a catalogued code. Nothing else gets out:
 // no stack, no SQL, no driver message. Unknown errors are logged (without the request body) and become
 // 500 internal_error.
+
+/**
+ * Fastify's and its plugins' other client errors, by status: their own bodies name Fastify codes and may
+ * echo the URL. A status with no code of its own becomes a plain 400.
+ */
+const BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  404: 'route_not_found',
+  413: 'payload_too_large',
+  414: 'path_parameter_too_long',
+  415: 'unsupported_media_type',
+};
 
 function fromFastifyError(error: FastifyError): AppError | undefined {
   if (error.validation) {
@@ -33,7 +46,21 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
       return new AppError('unsupported_media_type');
   }
   if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('invalid_json');
+  if (error.statusCode === 429) return new AppError('rate_limited');
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError(BY_STATUS[error.statusCode] ?? 'bad_request');
+  }
   return undefined;
+}
+
+/**
+ * Errors Fastify meets before a route is chosen (a path segment over 100 characters, a URL that does not
+ * decode), given to the `frameworkErrors` server option. No hook runs for them, hence the headers here.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = fromFastifyError(error) ?? new AppError('bad_request');
+  setSecurityHeaders(reply, true);
+  void reply.status(known.status).send(known.toBody());
 }
 
 export const errorHandler = fp(async (app: FastifyInstance) => {
@@ -42,9 +69,6 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
     if (known) {
       if (known.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
       return reply.status(known.status).send(known.toBody());
-    }
-    if (error.statusCode === 429) {
-      return reply.status(429).send(new AppError('rate_limited').toBody());
     }
     request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
     return reply.status(500).send(new AppError('internal_error').toBody());
