@@ -47,22 +47,28 @@ export function redactUrl(url: string): string {
  * remote address, as Fastify logs them by default.
  */
 export const logSerializers = {
-  req(request: { method: string; url: string; host?: string; ip?: string }) {
-    return { method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip };
+  // Anything logged as `req` passes here, not only Fastify's requests: nothing may be assumed of it.
+  req(request: { method?: unknown; url?: unknown; host?: unknown; ip?: unknown } | null | undefined) {
+    if (request === null || typeof request !== 'object') return request;
+    return { method: request.method, url: typeof request.url === 'string' ? redactUrl(request.url) : undefined, host: request.host, remoteAddress: request.ip };
   },
 };
 
 /**
- * Sluice's logger. The redaction of headers is a second fence should anyone ever log a request's headers
- * by hand; the serializer is the first, for URLs.
+ * Headers with secrets, wherever a logged object holds them: @fastify/multipart logs its busboy options,
+ * request headers included, at trace level.
  */
+const SECRET_HEADERS = ['["x-api-key"]', 'authorization', 'cookie', '["idempotency-key"]'];
+const REDACT_PATHS = ['headers', '*.headers', '*.*.headers'].flatMap((at) => SECRET_HEADERS.map((h) => `${at}${h.startsWith('[') ? h : `.${h}`}`));
+
+/** Sluice's logger: request URLs through the serializer, secret headers redacted wherever they appear. */
 export function createLogger(config: Config): Logger {
   return pino({
     name: 'sluice',
     level: config.logLevel,
     serializers: logSerializers,
     redact: {
-      paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'headers["x-api-key"]', 'headers.authorization'],
+      paths: REDACT_PATHS,
       censor: REDACTED,
     },
   });
