@@ -42,11 +42,17 @@ function scan(text: string): Scan {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
+      // To the closing quote, natively: strings are most of a body's text. A quote after an odd run of
+      // backslashes is escaped. An unterminated string ends the scan; the parser then refuses the body.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end === -1) return { tooDeep: false, mayOverflow };
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
       }
+      i = end;
       digits = 0;
       continue;
     }
