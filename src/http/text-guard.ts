@@ -79,6 +79,16 @@ function badParam(values: unknown, where: 'params' | 'querystring'): { path: str
   return undefined;
 }
 
+/**
+ * A `data_stream_key` that cannot be a key names no stream: every route that takes one answers
+ * `unknown_data_stream` for it, without a query (validate-record.ts `isPossibleStreamKey`).
+ */
+function withoutStreamKey(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Object.hasOwn(body, 'data_stream_key')) return body;
+  const { data_stream_key: _ignored, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
 /** Every route's path, query and (unless it checks its own) JSON body, once, before validation. */
 export const textGuard = fp(async (app: FastifyInstance) => {
   app.addHook('preValidation', async (request) => {
@@ -87,7 +97,7 @@ export const textGuard = fp(async (app: FastifyInstance) => {
     const inQuery = badParam(request.query, 'querystring');
     if (inQuery) throw new AppError('invalid_filter', `${inQuery.path} ${inQuery.problem}.`, { field: inQuery.path.slice('querystring.'.length) });
     if (request.routeOptions.config?.checksOwnText) return;
-    const inBody = badTextIn(request.body, 'body');
+    const inBody = badTextIn(withoutStreamKey(request.body), 'body');
     if (inBody) throw new AppError('validation_failed', `${inBody.path} ${inBody.problem}.`, { field: inBody.path });
   });
 });
