@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Store } from './db/connect.js';
 import { auth } from './http/auth.js';
-import { errorHandler, frameworkErrors } from './http/error-handler.js';
+import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-handler.js';
 import { jsonBody } from './http/json-body.js';
 import { securityHeaders } from './http/security-headers.js';
 import { openapi } from './http/openapi.js';
@@ -79,6 +79,7 @@ export async function buildApp(opts: AppOptions, fastifyOptions: FastifyServerOp
     // Account numbers and keys live in bodies and headers: log neither, only method, url and status.
     logger: fastifyOptions.logger ?? false,
     frameworkErrors,
+    clientErrorHandler,
     ...fastifyOptions,
     // Whatever logger is given, request URLs are logged redacted (logger.ts).
     ...(fastifyOptions.loggerInstance ? { loggerInstance: fastifyOptions.loggerInstance.child({}, { serializers: logSerializers }) } : {}),

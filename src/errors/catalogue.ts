@@ -14,6 +14,8 @@ export const CATALOGUE = {
   body_too_deep: { status: 400, message: 'The JSON body is nested deeper than 64 levels of objects and arrays.' },
   bad_request: { status: 400, message: 'The request is malformed (its URL, headers or framing cannot be read).' },
   path_parameter_too_long: { status: 414, message: 'A path segment is longer than 100 characters, so it names nothing.' },
+  request_timeout: { status: 408, message: 'The request did not arrive in time.' },
+  headers_too_large: { status: 431, message: 'The request headers are larger than the server reads (16 KiB).' },
   payload_too_large: { status: 413, message: 'The request body is larger than this endpoint accepts.' },
   unsupported_media_type: { status: 415, message: 'This endpoint does not accept that Content-Type.' },
   validation_failed: { status: 422, message: 'The request does not match the expected shape.' },

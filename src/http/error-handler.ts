@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.js';
@@ -42,8 +44,9 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('unsupported_media_type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('bad_request', 'The body is not as long as its Content-Length says.');
   }
   if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('invalid_json');
   if (error.statusCode === 429) return new AppError('rate_limited');
@@ -61,6 +64,26 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   const known = fromFastifyError(error) ?? new AppError('bad_request');
   setSecurityHeaders(reply, true);
   void reply.status(known.status).send(known.toBody());
+}
+
+/**
+ * Requests Node's HTTP parser cannot read (malformed request line, headers over 16 KiB, too slow) never
+ * reach Fastify's router: answered on the socket, in the catalogue's shape. Fastify's default handler
+ * would answer in its own shape and log the error with its stack; here it is one line, code only.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = new AppError(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request');
+  this.log.debug({ code: error.code }, 'unreadable HTTP request');
+  if (socket.writable) {
+    const body = JSON.stringify(known.toBody());
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 export const errorHandler = fp(async (app: FastifyInstance) => {

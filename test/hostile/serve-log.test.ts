@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/backends.js';
 import { serve, type Server } from '../support/processes.js';
@@ -17,6 +18,24 @@ after(async () => {
 });
 
 const secret = () => randomBytes(16).toString('hex');
+
+/** Bytes straight onto a socket, for what no HTTP client sends; resolves with all that came back. */
+function rawRequest(url: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+/** Status and parsed body of a raw HTTP answer. */
+function parseAnswer(answer: string) {
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
+  return { status, body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: string; message: string } };
+}
 
 for (const backend of BACKENDS) {
   describe(`the log of a hostile run holds no key and no stack [${backend}]`, () => {
@@ -76,6 +95,14 @@ for (const backend of BACKENDS) {
       assert.equal((await send('/v1/data_streams/%zz')).status, 400);
       assert.equal((await send('/v1/records/bulk', { method: 'POST', headers: json, body: '{"records": [' })).status, 400);
       assert.equal((await send('/v1/data_streams', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0x7d]) })).status, 400);
+
+      // What Node's HTTP parser refuses before Fastify sees a request, in the catalogue's shape too.
+      const garbage = parseAnswer(await rawRequest(server.url, `GARBAGE ${key}\r\n\r\n`));
+      assert.deepEqual([garbage.status, garbage.body.error], [400, 'bad_request']);
+      const hugeHeaders = parseAnswer(await rawRequest(server.url, `GET /v1/data_streams HTTP/1.1\r\nHost: x\r\nX-API-KEY: ${key}\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`));
+      assert.deepEqual([hugeHeaders.status, hugeHeaders.body.error], [431, 'headers_too_large']);
+      const badLength = await rawRequest(server.url, `POST /v1/data_streams HTTP/1.1\r\nHost: x\r\nX-API-KEY: ${key}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n{}`);
+      assert.equal(parseAnswer(badLength).status, 400);
 
       // Still serving, then a graceful stop so that every line is flushed.
       await new Promise((resolve) => setTimeout(resolve, 300));
