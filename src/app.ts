@@ -41,13 +41,15 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
 
   instance.setValidatorCompiler(validatorCompiler);
 
+  // First, so that its headers are on every answer, even one a later hook ends (401, 429).
+  await instance.register(securityHeaders);
+
   // External plugins
   await instance.register(openapi);
   await instance.register(rateLimiting, opts.config.rateLimit);
 
   // Sluice's plugins
   await instance.register(errorHandler);
-  await instance.register(securityHeaders);
   await instance.register(jsonBody);
   await instance.register(auth, { store: opts.store });
   await instance.register(textGuard);

@@ -242,6 +242,17 @@ for (const backend of BACKENDS) {
         const res = await t.app.inject({ method: 'GET', url });
         assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
       }
+      // A rate-limited answer too, which a hook ends before any route runs.
+      const limited = await startTestApp(backend, { SLUICE_RATE_LIMIT_MAX: '1', SLUICE_RATE_LIMIT_WINDOW_MS: '60000' });
+      try {
+        await limited.call('GET', '/v1/data_streams');
+        const res = await limited.app.inject({ method: 'GET', url: '/v1/data_streams', headers: { 'x-api-key': limited.key } });
+        assertCatalogued(res, '429', { status: 429, code: 'rate_limited' });
+        assert.equal(res.headers['x-content-type-options'], 'nosniff');
+        assert.equal(res.headers['cache-control'], 'no-store');
+      } finally {
+        await limited.close();
+      }
     });
   });
 }
