@@ -49,8 +49,8 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
       return new AppError('bad_request', 'The body is not as long as its Content-Length says.');
   }
   if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('invalid_json');
-  if (error.statusCode === 429) return new AppError('rate_limited');
-  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+  // 429s are the rate limiter's, answered below with their Retry-After.
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 && error.statusCode !== 429) {
     return new AppError(BY_STATUS[error.statusCode] ?? 'bad_request');
   }
   return undefined;
@@ -92,6 +92,9 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
     if (known) {
       if (known.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
       return reply.status(known.status).send(known.toBody());
+    }
+    if (error.statusCode === 429) {
+      return reply.status(429).send(new AppError('rate_limited').toBody());
     }
     request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
     return reply.status(500).send(new AppError('internal_error').toBody());
