@@ -3,13 +3,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Store } from './db/connect.js';
 import { auth } from './http/auth.js';
-import { errorHandler } from './http/error-handler.js';
+import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-handler.js';
+import { jsonBody } from './http/json-body.js';
+import { securityHeaders } from './http/security-headers.js';
 import { openapi } from './http/openapi.js';
 import { probeRoutes } from './http/probes.routes.js';
 import { rateLimiting } from './http/rate-limit.js';
 import { textGuard } from './http/text-guard.js';
 import { validatorCompiler } from './http/validation.js';
 import type { App, RouteDeps } from './http/types.js';
+import { logSerializers } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { dataStreamRoutes } from './streams/data-stream.routes.js';
 import { recordRoutes } from './records/record.routes.js';
@@ -38,12 +41,16 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
 
   instance.setValidatorCompiler(validatorCompiler);
 
+  // First, so that its headers are on every answer, even one a later hook ends (401, 429).
+  await instance.register(securityHeaders);
+
   // External plugins
   await instance.register(openapi);
   await instance.register(rateLimiting, opts.config.rateLimit);
 
   // Sluice's plugins
   await instance.register(errorHandler);
+  await instance.register(jsonBody);
   await instance.register(auth, { store: opts.store });
   await instance.register(textGuard);
   instance.addHook('onResponse', async (request, reply) => {
@@ -73,7 +80,11 @@ export async function buildApp(opts: AppOptions, fastifyOptions: FastifyServerOp
     bodyLimit: BODY_LIMIT,
     // Account numbers and keys live in bodies and headers: log neither, only method, url and status.
     logger: fastifyOptions.logger ?? false,
+    frameworkErrors,
+    clientErrorHandler,
     ...fastifyOptions,
+    // Whatever logger is given, request URLs are logged redacted (logger.ts).
+    ...(fastifyOptions.loggerInstance ? { loggerInstance: fastifyOptions.loggerInstance.child({}, { serializers: logSerializers }) } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   await instance.register(app, { ...opts, metrics: opts.metrics ?? createMetrics() });
   await instance.ready();

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { AppError } from '../errors/app-error.js';
 import { commonErrors, ErrorResponse } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
+import { isPossibleStreamKey } from '../records/validate-record.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
 import { addItems, insertBulkRequest } from './bulk-request.repository.js';
@@ -53,6 +54,8 @@ export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
     '/records/bulk',
     {
       attachValidation: true,
+      // A bad string fails its row (validate-record.ts), not the request.
+      config: { checksOwnText: true },
       schema: {
         tags: ['Bulk requests'],
         summary: 'Bulk create records',
@@ -79,7 +82,8 @@ export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
       const hash = idempotencyKey ? requestHash({ records: body.records, on_conflict: onConflict, dry_run: dryRun }) : null;
 
       const streamKey = commonStreamKey(body.records);
-      const stream = streamKey === undefined ? undefined : await findStreamByKey(store.db, environmentId, streamKey);
+      // A key that cannot name a stream (NUL, too long) is not looked up: PostgreSQL cannot compare NUL.
+      const stream = streamKey === undefined || !isPossibleStreamKey(streamKey) ? undefined : await findStreamByKey(store.db, environmentId, streamKey);
       const at = now();
       const { row, created } = await store.db.transaction().execute(async (trx) => {
         const inserted = await insertBulkRequest(trx, {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { AppError } from '../errors/app-error.js';
 import { decodeCursor, pageOf, parseId, parseTimestampFilter } from '../http/pagination.js';
-import { commonErrors, CursorPage, CursorQuery, ErrorResponse, IdParams } from '../http/schemas.js';
+import { commonErrors, CursorPage, CursorQuery, ErrorResponse, IdParams, Offset, QueryId } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retryBulkRequest } from './bulk-request.repository.js';
@@ -17,12 +17,12 @@ const ListQuery = Type.Object({
   status: Type.Optional(Type.Enum(BULK_STATUSES)),
   source: Type.Optional(Type.String({ description: 'bulk_api, csv or nacha' })),
   stuck: Type.Optional(Type.Boolean()),
-  parent_bulk_request_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  parent_bulk_request_id: Type.Optional(QueryId),
 });
 
 const ShowQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 });
 
 const RetryBody = Type.Union([Type.Object({ on_conflict: Type.Optional(OnConflictSchema) }), Type.Null()]);

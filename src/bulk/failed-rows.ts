@@ -4,10 +4,31 @@ import { decodeCsvRow } from '../formats/csv/index.js';
 import type { UploadRequestOptions } from '../uploads/request-options.js';
 import { failedItemsAfter, type BulkRequestRow } from './bulk-request.repository.js';
 
-/** RFC 4180 quoting: only when needed, doubling quotes. Values are written as given, never reinterpreted. */
+/**
+ * A negative number as a spreadsheet reads it: `-12.34`, `-1,234.56`, `-.5`, `-1e3`. Anything else after a
+ * `-` (`-A1`, `-1+cmd|' /C calc'!A0`, `-SUM(...)`) could be a formula.
+ */
+const NEGATIVE_NUMBER = /^-(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula, and some strip a leading tab
+ * or carriage return first, so a failed row's description could run code on the machine that opens the
+ * download (CSV injection). Such cells get a leading `'`, which spreadsheets show as text and do not
+ * display; a negative number stays as it is, so amounts still read as amounts. The cost: a cell fixed and
+ * uploaded again keeps the `'` unless the user removes it (docs/uploads.md).
+ */
+export function neutralizeFormula(text: string): string {
+  const first = text.charCodeAt(0);
+  // = + @ \t \r
+  if (first === 61 || first === 43 || first === 64 || first === 9 || first === 13) return `'${text}`;
+  if (first === 45 && !NEGATIVE_NUMBER.test(text)) return `'${text}`;
+  return text;
+}
+
+/** RFC 4180 quoting: only when needed, doubling quotes. Values are written as given, but never as a formula. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = neutralizeFormula(typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

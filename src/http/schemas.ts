@@ -33,6 +33,13 @@ export const commonErrors = {
   429: ErrorResponse,
 } as const;
 
+/**
+ * Numbers in query strings are bounded to what both databases and JavaScript hold exactly: without a
+ * maximum, `?offset=99999999999999999999` passes as 1e20 and fails in SQL (bigint out of range).
+ */
+export const Offset = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 });
+export const QueryId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
 export const CursorQuery = {
   cursor: Type.Optional(Type.String({ description: 'Opaque cursor from a previous next_cursor. Omit for the first page.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { AppError } from '../errors/app-error.js';
 import { parseId } from '../http/pagination.js';
-import { commonErrors, IdParams, OffsetPage, StreamKeyParams } from '../http/schemas.js';
+import { commonErrors, IdParams, Offset, OffsetPage, StreamKeyParams } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { recordListQuery } from '../records/record.repository.js';
 import { RecordSchema, serializeRecord } from '../records/record.schemas.js';
@@ -12,7 +12,7 @@ import { ImportBatch, serializeImportBatch } from './import-batch.schemas.js';
 const offsetQuery = (defaultLimit: number) =>
   Type.Object({
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: defaultLimit })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    offset: Type.Optional(Offset),
   });
 
 export async function importBatchRoutes(app: App, deps: RouteDeps) {

@@ -49,6 +49,7 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
         response: { 201: RecordSchema, 409: ErrorResponse, ...commonErrors },
       },
       validatorCompiler: passThrough,
+      config: { checksOwnText: true },
     },
     async (request, reply) => {
       const result = validateRecordFields(request.body);
@@ -189,6 +190,7 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
         response: { 200: RecordSchema, 409: ErrorResponse, ...commonErrors },
       },
       validatorCompiler: passThrough,
+      config: { checksOwnText: true },
     },
     async (request) => {
       const id = parseId(request.params.id, 'record_not_found');

@@ -1,4 +1,6 @@
 import type { ErrorCode } from '../errors/catalogue.js';
+import { NON_FINITE_MARKS } from '../http/json-body.js';
+import { badTextIn, nonFiniteProblem, textProblem } from '../http/text-guard.js';
 import { normalizeCurrency } from '../money/currencies.js';
 import type { PropertyType } from '../properties/property-definition.table.js';
 import { STREAM_KEY_PATTERN } from '../streams/data-stream.schemas.js';
@@ -47,9 +49,15 @@ export function isPossibleStreamKey(key: string): boolean {
   return STREAM_KEY.test(key);
 }
 
-/** PostgreSQL text cannot hold U+0000; refusing it here keeps both databases storing the same thing. */
-function hasNul(value: string): boolean {
-  return value.indexOf('\u0000') !== -1;
+/**
+ * Metadata is stored as JSON text, so NUL and lone surrogates in it are kept as `\u` escapes and come back
+ * exactly as sent, on both databases (unlike the text columns). Only the marks of non-finite numbers are
+ * refused, and serialized JSON shows them as `\udfff`: metadata without one needs no walk, one indexOf.
+ */
+function metadataTextError(value: Record<string, unknown>, json: string): ItemError | undefined {
+  if (json.indexOf('\\udfff') === -1) return undefined;
+  const found = badTextIn(value, 'metadata', nonFiniteProblem);
+  return found ? err('invalid_metadata', 'metadata', `${found.path} ${found.problem}`) : undefined;
 }
 
 function fail(code: ErrorCode, field: string | undefined, message: string): { ok: false; error: ItemError } {
@@ -160,6 +168,9 @@ export function isDateTime(value: string): boolean {
 
 export function checkAmount(value: unknown): ItemError | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return undefined;
+  if ((typeof value === 'number' && !Number.isFinite(value)) || (typeof value === 'string' && NON_FINITE_MARKS.has(value))) {
+    return err('invalid_amount', 'amount', 'amount is not a finite number (a literal such as 1e400 is beyond any amount)');
+  }
   if (typeof value === 'string') {
     return err('invalid_amount', 'amount', 'amount must be a JSON number (integer minor units), not a string');
   }
@@ -185,7 +196,8 @@ export function checkDate(value: unknown): ItemError | undefined {
 export function checkDescription(value: unknown): ItemError | undefined {
   if (value === null) return undefined;
   if (typeof value !== 'string') return err('invalid_description', 'description', 'description must be a string');
-  if (hasNul(value)) return err('invalid_description', 'description', 'description must not contain NUL (U+0000) characters');
+  const problem = textProblem(value);
+  if (problem) return err('invalid_description', 'description', `description ${problem}`);
   if (!withinChars(value, DESCRIPTION_MAX_CHARS)) {
     return err('invalid_description', 'description', `description is longer than ${DESCRIPTION_MAX_CHARS} characters`);
   }
@@ -196,7 +208,8 @@ export function checkExternalId(value: unknown): ItemError | undefined {
   if (value === null) return undefined;
   if (typeof value !== 'string') return err('invalid_external_id', 'external_id', 'external_id must be a string');
   if (value.length === 0) return err('invalid_external_id', 'external_id', 'external_id must not be empty; omit it instead');
-  if (hasNul(value)) return err('invalid_external_id', 'external_id', 'external_id must not contain NUL (U+0000) characters');
+  const problem = textProblem(value);
+  if (problem) return err('invalid_external_id', 'external_id', `external_id ${problem}`);
   if (!withinChars(value, EXTERNAL_ID_MAX_CHARS)) {
     return err('invalid_external_id', 'external_id', `external_id is longer than ${EXTERNAL_ID_MAX_CHARS} characters`);
   }
@@ -218,7 +231,7 @@ export function serializeMetadata(value: unknown): string | ItemError {
   if (utf8Bytes(json) > METADATA_MAX_BYTES) {
     return err('invalid_metadata', 'metadata', `metadata is larger than ${METADATA_MAX_BYTES} bytes serialized (16 KiB)`);
   }
-  return json;
+  return metadataTextError(value, json) ?? json;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -29,12 +29,40 @@ const UploadQuery = Type.Object({
   strict: Type.Optional(Type.String({ description: 'NACHA: true turns warnings (deviations that leave the data reliable) into errors (docs/nacha.md)' })),
 });
 
+const MULTIPART_LIMITS = { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 100 };
+
+/**
+ * What went wrong in a multipart body, for `invalid_multipart`: the plugin's and busboy's errors, in words
+ * of our own (theirs name codes of the plugin, or nothing a client can act on).
+ */
+function multipartError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const reasons: Record<string, string> = {
+    FST_PARTS_LIMIT: `more than ${MULTIPART_LIMITS.parts} parts`,
+    FST_FILES_LIMIT: 'more than one file part',
+    FST_FIELDS_LIMIT: `more than ${MULTIPART_LIMITS.fields} fields`,
+    FST_PROTO_VIOLATION: 'a part named __proto__ or constructor',
+    FST_INVALID_MULTIPART_CONTENT_TYPE: 'not a multipart/form-data body',
+  };
+  const reason =
+    (code && reasons[code]) ??
+    (/boundary/i.test(message ?? '') ? 'no usable boundary in the Content-Type header' : undefined) ??
+    (/unexpected end|terminated early/i.test(message ?? '') ? 'the body ends before the closing boundary' : undefined) ??
+    'malformed multipart body';
+  return new AppError('invalid_multipart', `The multipart/form-data body cannot be read: ${reason}.`, { reason });
+}
+
 /** Option fields of a multipart upload: only those sent before the `file` part can apply to it. */
 async function readMultipart(request: FastifyRequest, maxBytes: number) {
   const fields: Record<string, string> = {};
-  const parts = request.parts({ limits: { fileSize: maxBytes + 1, files: 1, fields: 20, fieldSize: 64 * 1024 } });
+  const parts = request.parts({ limits: { fileSize: maxBytes + 1, ...MULTIPART_LIMITS } });
   for await (const part of parts) {
     if (part.type === 'field') {
+      // Busboy cuts an oversized field short and carries on: a cut option would be read as another one.
+      if (part.valueTruncated || part.fieldnameTruncated) {
+        throw new AppError('invalid_multipart', `The multipart/form-data body cannot be read: a field is longer than ${MULTIPART_LIMITS.fieldSize / 1024} KiB.`, { reason: 'field too long' });
+      }
       if ((OPTION_NAMES as readonly string[]).includes(part.fieldname)) fields[part.fieldname] = String(part.value);
       continue;
     }
@@ -47,6 +75,9 @@ async function readMultipart(request: FastifyRequest, maxBytes: number) {
   throw new AppError('missing_file');
 }
 
+/** The media type alone: `Multipart/Form-Data; boundary=x` is `multipart/form-data`. */
+const mediaType = (header: string | undefined) => (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+
 export async function uploadRoutes(app: App, deps: RouteDeps) {
   const { store, config, now } = deps;
 
@@ -58,6 +89,13 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
   app.post(
     '/data_streams/:key/uploads',
     {
+      // Before the body is read: any other type would be parsed (a JSON body in full) only to be refused.
+      onRequest: async (request) => {
+        const type = mediaType(request.headers['content-type']);
+        if (type !== 'multipart/form-data' && !RAW_TYPES.includes(type)) {
+          throw new AppError('unsupported_media_type', `Uploads take multipart/form-data or a raw body of type ${RAW_TYPES.join(', ')}.`);
+        }
+      },
       schema: {
         tags: ['Uploads'],
         summary: 'Upload a CSV or NACHA file into a data stream',
@@ -80,13 +118,25 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
       let rawOptions: Record<string, string | undefined> = { ...query };
       let declaredBytes: number | undefined;
       let drain: (() => Promise<void>) | undefined;
+      // A multipart body that breaks inside the file (cut off, over a limit) ends the file's stream early,
+      // with an error or a premature close: the upload then fails (nothing of it is processed) and the
+      // client is told why, with a 400, not handed a 202. The parser's own error comes last, from the parts.
+      let brokenMultipart: unknown;
       if (request.isMultipart()) {
-        const { fields, file, rest } = await readMultipart(request, config.uploads.maxBytes);
+        const { fields, file, rest } = await readMultipart(request, config.uploads.maxBytes).catch((error: unknown) => {
+          throw multipartError(error);
+        });
+        file.file.on('error', (error) => (brokenMultipart ??= error));
         rawOptions = { ...query, ...fields, filename: query.filename ?? fields.filename ?? file.filename };
         contentType = file.mimetype;
         body = file.file;
         drain = async () => {
-          for await (const part of rest) if (part.type === 'file') part.file.resume();
+          try {
+            for await (const part of rest) if (part.type === 'file') part.file.resume();
+          } catch (error) {
+            // The plugin's error names the limit; a premature close of the file names nothing.
+            if (brokenMultipart === undefined || (error as { code?: string }).code) brokenMultipart = error;
+          }
         };
       } else {
         body = request.body as AsyncIterable<Buffer>;
@@ -95,7 +145,12 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
       }
 
       const options = parseUploadOptions(rawOptions);
-      const peeked = await peek(body);
+      const peeked = await peek(body).catch(async (error: unknown) => {
+        if (!drain) throw new AppError('bad_request', 'The request body could not be read.');
+        brokenMultipart ??= error;
+        await drain();
+        throw multipartError(brokenMultipart);
+      });
       const format = detectFormat(options.format, contentType, options.filename, peeked.head);
       const handler = handlerFor(format);
       if (!handler) throw new AppError('invalid_upload_option', `The ${format} format is not available.`, { field: 'format' });
@@ -104,7 +159,11 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
         { store, config, now },
         { environmentId, stream, format, handler, options, idempotencyKey, declaredBytes, body: peeked.body },
       );
-      await drain?.().catch(() => {});
+      await drain?.();
+      if (brokenMultipart !== undefined && outcome.row.status === 'failed') {
+        const error = multipartError(brokenMultipart);
+        throw new AppError('invalid_multipart', error.message, { ...error.details, bulk_request_id: outcome.row.id });
+      }
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       // A request that ended before its body did (oversized, cancelled): do not keep reading the rest.
       if (outcome.row.status === 'failed' || outcome.row.status === 'cancelled') reply.header('connection', 'close');
