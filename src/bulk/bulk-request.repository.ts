@@ -6,7 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import type { Keyset } from '../http/pagination.js';
 import { copyItems, stageItems, type StagedItem } from '../engine/sql/stage-items.js';
 import type { BulkRequestTable, BulkSource, BulkStatus, OnConflict } from './bulk-request.table.js';
-import { UNRETRYABLE_KINDS } from '../uploads/upload.repository.js';
+import { UNRETRYABLE_KINDS } from './upload-failure-kinds.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
 
 export type BulkRequestRow = Selectable<BulkRequestTable>;

@@ -1,4 +1,4 @@
-import type { Format } from './format.js';
+import type { Format } from './format-name.js';
 
 /** Splits off the first chunk of a body so the format can be sniffed without losing a byte. */
 export async function peek(body: AsyncIterable<Buffer>): Promise<{ head: Buffer; body: AsyncIterable<Buffer> }> {
