@@ -75,6 +75,7 @@ export const CATALOGUE = {
     status: 422,
     message: 'This Idempotency-Key was already used with a different request body.',
   },
+  invalid_results_format: { status: 422, message: 'The Sluice-Results-Format header must be "page" or "array".' },
   bulk_request_not_cancellable: { status: 409, message: 'Only pending or processing bulk requests can be cancelled.' },
   bulk_request_not_retryable: { status: 409, message: 'Only failed or cancelled bulk requests can be retried.' },
   bulk_request_already_retried: {
