@@ -15,4 +15,6 @@ export async function up0005(db: Kysely<any>) {
     .addColumn('bulk_request_id', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('bulk_request_streams_pk', ['data_stream_id', 'bulk_request_id'])
     .execute();
+  // A retry copies its parent's rows: found by request.
+  await db.schema.createIndex('bulk_request_streams_request').on('bulk_request_streams').columns(['bulk_request_id']).execute();
 }
