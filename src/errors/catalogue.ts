@@ -88,6 +88,10 @@ export const CATALOGUE = {
     status: 409,
     message: 'An upload with this Idempotency-Key is still being received; retry when it has finished.',
   },
+  unsupported_content_encoding: {
+    status: 415,
+    message: 'Uploads take Content-Encoding gzip (on a raw body) or none; a gzip file is also recognised by its content.',
+  },
   missing_file: { status: 422, message: 'The multipart upload has no "file" part.' },
   worker_gave_up: {
     status: 500,
