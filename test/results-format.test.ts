@@ -241,6 +241,19 @@ for (const backend of BACKENDS) {
       assert.equal((await get(`/v1/bulk_requests/${id}?limit=201`, 'array')).status, 422, 'the contract limit still bounds a sent limit');
     });
 
+    test('the OpenAPI document describes both shapes and the header', async () => {
+      const doc = JSON.parse((await t.app.inject({ method: 'GET', url: '/v1/openapi.json' })).body);
+      const op = doc.paths['/v1/bulk_requests/{id}'].get;
+      const header = op.parameters.find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'sluice-results-format');
+      assert.ok(header, 'the header is a documented parameter');
+      const schema = op.responses['200'].content['application/json'].schema;
+      const shapes = schema.properties.results.oneOf as Array<{ type: string; properties?: Record<string, unknown> }>;
+      assert.deepEqual(shapes.map((v) => v.type).sort(), ['array', 'object']);
+      assert.deepEqual(Object.keys(shapes.find((v) => v.type === 'object')!.properties!).sort(), ['data', 'has_more', 'offset']);
+      assert.equal(schema.properties.results_truncated.type, 'boolean');
+      assert.ok(schema.required.includes('error_details'));
+    });
+
     test('error_details is an object in every bulk request body: create, get, list, cancel, retry, upload', async () => {
       const created = await t.call('POST', '/v1/records/bulk', { records: [sampleRecord('formats', 1, { external_id: 'ed-1' })] });
       assert.equal(created.status, 202);
