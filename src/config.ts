@@ -39,6 +39,11 @@ export interface UploadLimits {
   maxLineBytes: number;
   /** Items staged per transaction while a file streams in. */
   stageBatch: number;
+  /**
+   * Gzip uploads: decompressed bytes per compressed byte allowed beyond the first MiB; more ends the upload
+   * `failed` with `compression_ratio_exceeded` (a decompression bomb). docs/uploads.md.
+   */
+  maxCompressionRatio: number;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: integer(env, 'SLUICE_MAX_UPLOAD_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER, problems),
       maxLineBytes: integer(env, 'SLUICE_MAX_LINE_BYTES', 1024 ** 2, 94, 256 * 1024 ** 2, problems),
       stageBatch: integer(env, 'SLUICE_STAGE_BATCH', 2000, 1, 100_000, problems),
+      maxCompressionRatio: integer(env, 'SLUICE_MAX_COMPRESSION_RATIO', 200, 2, 100_000, problems),
     },
     engine,
     workerMetrics: {

@@ -167,7 +167,7 @@ for (const backend of BACKENDS) {
       assert.equal(revoked.code, 0, revoked.stderr);
       assert.equal(await status(server.url, liveKey), 401);
       assert.equal(await status(server.url, bootstrapKey), 200);
-      assert.match((await sluice(['keys', 'list'], env)).stdout, new RegExp(`^${id}\\s.*live\\s+\\S+Z\\s+\\S+Z$`, 'm'));
+      assert.match((await sluice(['keys', 'list'], env)).stdout, new RegExp(`^${id}\\s.*live\\s+\\S+Z\\s+\\S+Z\\s+page$`, 'm'));
 
       const [unknown, badName] = await Promise.all([
         sluice(['keys', 'revoke', '999999'], env),

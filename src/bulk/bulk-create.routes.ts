@@ -6,6 +6,7 @@ import { isPossibleStreamKey } from '../records/validate-record.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
 import { addItems, insertBulkRequest } from './bulk-request.repository.js';
+import { recordTargetStreams } from './bulk-request-stream.repository.js';
 import { BulkRequest, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { OnConflict } from './bulk-request.table.js';
 import { requestHash } from './idempotency.js';
@@ -28,6 +29,16 @@ const BulkBody = Type.Object({
 
 const BulkQuery = Type.Object({ dry_run: Type.Optional(Type.Boolean()) });
 const BulkHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
+
+/** The distinct stream keys the items name, for a request that names more than one. */
+function streamKeysOf(records: unknown[]): string[] {
+  const keys = new Set<string>();
+  for (const record of records) {
+    const k = record !== null && typeof record === 'object' ? (record as { data_stream_key?: unknown }).data_stream_key : undefined;
+    if (typeof k === 'string') keys.add(k);
+  }
+  return [...keys];
+}
 
 /** The one piece of data_stream_id logic (SPEC 15): set when every item names the same stream. */
 function commonStreamKey(records: unknown[]): string | undefined {
@@ -103,6 +114,8 @@ export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
         // A replay above still answers with the original request; a new one into a stream being reset or
         // deleted is refused (its items would only fail as stream_busy). Rolls the insert back.
         if (stream) await assertStreamWritable(trx, store.caps, stream, { deleted: 'allow' });
+        // data_stream_id null: the streams it targets are written beside it, for their health and busy checks.
+        if (streamKey === undefined) await recordTargetStreams(trx, environmentId, inserted.row.id, streamKeysOf(body.records));
         const items = body.records.map((record, index) => ({ index, rowNumber: null, payload: JSON.stringify(record) }));
         return { row: await addItems(trx, store, inserted.row.id, items, true, at), created: true };
       });

@@ -6,7 +6,8 @@ import { AppError } from '../errors/app-error.js';
 import type { Keyset } from '../http/pagination.js';
 import { copyItems, stageItems, type StagedItem } from '../engine/sql/stage-items.js';
 import type { BulkRequestTable, BulkSource, BulkStatus, OnConflict } from './bulk-request.table.js';
-import { UNRETRYABLE_KINDS } from '../uploads/upload.repository.js';
+import { UNRETRYABLE_KINDS } from './upload-failure-kinds.js';
+import { copyTargetStreams } from './bulk-request-stream.repository.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
 
 export type BulkRequestRow = Selectable<BulkRequestTable>;
@@ -355,6 +356,7 @@ export async function retryBulkRequest(
         OR EXISTS (SELECT 1 FROM bulk_request_results r
                    WHERE r.bulk_request_id = ${parent.id} AND r.item_index = i.item_index AND r.status IN ('failed', 'skipped')))
   `.execute(trx);
+  if (parent.data_stream_id === null) await copyTargetStreams(trx, parent.id, created.id);
   const total = Number(copied.numAffectedRows ?? 0n);
   const next = await trx
     .selectFrom('bulk_request_items')

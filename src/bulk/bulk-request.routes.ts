@@ -5,7 +5,8 @@ import { decodeCursor, pageOf, parseId, parseTimestampFilter } from '../http/pag
 import { commonErrors, CursorPage, CursorQuery, ErrorResponse, IdParams, Offset, QueryId } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
-import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retryBulkRequest } from './bulk-request.repository.js';
+import { parseResultsFormat, type ResultsFormat } from '../keys/results-format.js';
+import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retryBulkRequest, type ResultItem } from './bulk-request.repository.js';
 import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
@@ -25,7 +26,34 @@ const ShowQuery = Type.Object({
   offset: Type.Optional(Offset),
 });
 
+const ShowHeaders = Type.Object({
+  'sluice-results-format': Type.Optional(
+    Type.String({ description: "page or array: overrides the API key's results format for this call (docs/compatibility.md)" }),
+  ),
+});
+
+/** Results an array answer holds when the client sends no limit: every result of the largest JSON bulk request. */
+export const ARRAY_RESULTS_MAX = 1000;
+
 const RetryBody = Type.Union([Type.Object({ on_conflict: Type.Optional(OnConflictSchema) }), Type.Null()]);
+
+function toResult(r: ResultItem) {
+  return {
+    index: r.index,
+    status: r.status,
+    ...(r.record_id !== null ? { record_id: r.record_id } : {}),
+    ...(r.status === 'failed' ? { error: r.error ?? '', error_code: r.error_code ?? '' } : {}),
+    ...(r.row_number !== null ? { row_number: r.row_number } : {}),
+  };
+}
+
+/** The header, when sent, decides; else the key's setting. A header that is neither value is refused. */
+function resultsFormatOf(header: string | string[] | undefined, keyFormat: ResultsFormat): ResultsFormat {
+  if (header === undefined) return keyFormat;
+  const format = parseResultsFormat(Array.isArray(header) ? header.join(',') : header);
+  if (!format) throw new AppError('invalid_results_format', undefined, { header: 'Sluice-Results-Format' });
+  return format;
+}
 
 export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
   const { store, config, now } = deps;
@@ -84,29 +112,31 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         tags: ['Bulk requests'],
         summary: 'Get bulk request status and results',
         description: 'Results are ordered by index and grow as processing continues.',
+        headers: ShowHeaders,
         params: IdParams,
         querystring: ShowQuery,
         response: { 200: BulkRequestWithResults, ...commonErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const format = resultsFormatOf(request.headers['sluice-results-format'], request.apiKey.resultsFormat);
       const row = await requestOr404(request.environment.id, request.params.id);
-      const limit = request.query.limit ?? 50;
+      // The schema fills in limit's default (50); an array answer without a limit the client sent holds
+      // every result instead, up to ARRAY_RESULTS_MAX.
+      const limitSent = new URLSearchParams(request.raw.url?.split('?')[1] ?? '').has('limit');
+      const limit = format === 'array' && !limitSent ? ARRAY_RESULTS_MAX : (request.query.limit ?? 50);
       const offset = request.query.offset ?? 0;
-      const results = await resultsPage(store.db, row.id, offset, limit + 1);
+      const found = await resultsPage(store.db, row.id, offset, limit + 1);
+      const data = found.slice(0, limit).map(toResult);
+      const more = found.length > limit;
+      reply.header('sluice-results-format', format);
+      if (format === 'page') return { ...serialize(row), results: { data, has_more: more, offset } };
       return {
         ...serialize(row),
-        results: {
-          data: results.slice(0, limit).map((r) => ({
-            index: r.index,
-            status: r.status,
-            ...(r.record_id !== null ? { record_id: r.record_id } : {}),
-            ...(r.status === 'failed' ? { error: r.error ?? '', error_code: r.error_code ?? '' } : {}),
-            ...(r.row_number !== null ? { row_number: r.row_number } : {}),
-          })),
-          has_more: results.length > limit,
-          offset,
-        },
+        results: data,
+        results_truncated: more || offset > 0,
+        // Counters and results are read one after the other: never report fewer than the answer shows.
+        results_total: Math.max(row.processed_items, offset + data.length + (more ? 1 : 0)),
       };
     },
   );

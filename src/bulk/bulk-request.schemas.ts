@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { iso } from '../http/pagination.js';
 import { Nullable, NullableTimestamp, Timestamp } from '../http/schemas.js';
 import type { BulkRequestRow } from './bulk-request.repository.js';
@@ -29,7 +29,7 @@ const bulkRequestProperties = {
   parsing: Type.Boolean({ description: 'True while an upload is still being parsed and staged' }),
   stuck: Type.Boolean({ description: 'processing, and no progress for longer than the stuck threshold (5 minutes by default)' }),
   error_message: Nullable(Type.String()),
-  error_details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  error_details: Type.Object({}, { additionalProperties: true, description: 'Structured error context; {} when there is none' }),
   parent_bulk_request_id: Nullable(Type.Integer()),
   on_conflict: OnConflictSchema,
   data_stream_id: Nullable(Type.Integer()),
@@ -50,13 +50,29 @@ export const BulkResult = Type.Object({
   row_number: Type.Optional(Type.Integer({ description: 'Line in the uploaded file, for uploads' })),
 });
 
+const ResultsPage = Type.Object(
+  { data: Type.Array(BulkResult), has_more: Type.Boolean(), offset: Type.Integer() },
+  { title: 'ResultsPage', description: 'results_format page (the default, as the contract has it): one page of results' },
+);
+const ResultsArray = Type.Array(BulkResult, {
+  title: 'ResultsArray',
+  description: 'results_format array: every result in index order (the first 1,000, or the limit/offset window when sent)',
+});
+
+/** Static type of `results`, either shape; the schema below says oneOf, which TypeBox has no builder for. */
+export type Results = Static<typeof ResultsPage> | Static<typeof ResultsArray>;
+
 export const BulkRequestWithResults = Type.Object({
   ...bulkRequestProperties,
-  results: Type.Object({
-    data: Type.Array(BulkResult),
-    has_more: Type.Boolean(),
-    offset: Type.Integer(),
+  // The page shape comes last: a reader of the contract's shape finds its fields in the last variant.
+  results: Type.Unsafe<Results>({
+    oneOf: [ResultsArray, ResultsPage],
+    description: "Shape set by the API key's results format, or per call by the Sluice-Results-Format header (docs/compatibility.md)",
   }),
+  results_truncated: Type.Optional(
+    Type.Boolean({ description: 'results_format array only: true when results holds fewer than the request has (the first 1,000, or a limit/offset window)' }),
+  ),
+  results_total: Type.Optional(Type.Integer({ description: 'results_format array only: how many results the request has so far' })),
 });
 
 export function progressOf(row: Pick<BulkRequestRow, 'processed_items' | 'total_items'>): number {
@@ -84,7 +100,8 @@ export function serializeBulkRequest(row: BulkRequestRow, now: number, stuckAfte
     parsing: row.parsing === 1,
     stuck,
     error_message: row.error_message,
-    ...(row.error_details !== null ? { error_details: JSON.parse(row.error_details) as Record<string, unknown> } : {}),
+    // Always an object, as the contract types it: a client may read error_details.errors without a guard.
+    error_details: row.error_details !== null ? (JSON.parse(row.error_details) as Record<string, unknown>) : {},
     parent_bulk_request_id: row.parent_bulk_request_id,
     on_conflict: row.on_conflict,
     data_stream_id: row.data_stream_id,

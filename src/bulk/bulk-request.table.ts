@@ -67,3 +67,9 @@ export interface BulkRequestResultTable {
   data_stream_id: number | null;
   external_id: string | null;
 }
+
+/** A stream that a multi-stream request's items target (its data_stream_id is null); migration 0005. */
+export interface BulkRequestStreamTable {
+  data_stream_id: number;
+  bulk_request_id: number;
+}

@@ -4,6 +4,7 @@ import { up0001 } from './migrations/0001_initial.js';
 import { up0002 } from './migrations/0002_records_by_bulk_request.js';
 import { up0003 } from './migrations/0003_stream_operations.js';
 import { up0004 } from './migrations/0004_records_load_path.js';
+import { up0005 } from './migrations/0005_results_format_and_request_streams.js';
 
 /** Numbered, append-only. Each entry's name sorts in the order it must run. */
 function migrations(store: Store): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0002_records_by_bulk_request': { up: up0002 },
     '0003_stream_operations': { up: up0003(store.caps) },
     '0004_records_load_path': { up: up0004(store.caps) },
+    '0005_results_format_and_request_streams': { up: up0005 },
   };
 }
 

@@ -80,6 +80,7 @@ export const CATALOGUE = {
     status: 422,
     message: 'This Idempotency-Key was already used with a different request body.',
   },
+  invalid_results_format: { status: 422, message: 'The Sluice-Results-Format header must be "page" or "array".' },
   bulk_request_not_cancellable: { status: 409, message: 'Only pending or processing bulk requests can be cancelled.' },
   bulk_request_not_retryable: { status: 409, message: 'Only failed or cancelled bulk requests can be retried.' },
   bulk_request_already_retried: {
@@ -91,6 +92,10 @@ export const CATALOGUE = {
   upload_in_progress: {
     status: 409,
     message: 'An upload with this Idempotency-Key is still being received; retry when it has finished.',
+  },
+  unsupported_content_encoding: {
+    status: 415,
+    message: 'Uploads take Content-Encoding gzip (on a raw body) or none; a gzip file is also recognised by its content.',
   },
   missing_file: { status: 422, message: 'The multipart upload has no "file" part.' },
   invalid_multipart: {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { ResultsFormat } from './results-format.js';
 
 /** SHA-256 is enough: keys carry 160 random bits, so there is nothing to brute-force (unlike passwords). */
 export function hashApiKey(key: string): string {
@@ -37,32 +38,51 @@ export async function ensureEnvironment(db: Kysely<Database>, name: string, now:
   return row.id;
 }
 
-export async function insertApiKey(db: Kysely<Database>, environmentId: number, key: string, now: number) {
+export async function insertApiKey(db: Kysely<Database>, environmentId: number, key: string, now: number, resultsFormat: ResultsFormat = 'page') {
   return db
     .insertInto('api_keys')
-    .values({ environment_id: environmentId, key_hash: hashApiKey(key), key_prefix: keyPrefix(key), created_at: now, revoked_at: null })
+    .values({
+      environment_id: environmentId,
+      key_hash: hashApiKey(key),
+      key_prefix: keyPrefix(key),
+      created_at: now,
+      revoked_at: null,
+      results_format: resultsFormat,
+    })
     .returning(['id', 'key_prefix'])
     .executeTakeFirstOrThrow();
 }
 
-/** The environment a key opens, or undefined for an unknown or revoked key. */
-export async function environmentForKey(db: Kysely<Database>, key: string): Promise<{ id: number; name: string } | undefined> {
-  return db
+/** What a request's key opens and how it wants answers; undefined for an unknown or revoked key. */
+export interface KeyAccess {
+  environment: { id: number; name: string };
+  key: { id: number; resultsFormat: ResultsFormat };
+}
+
+export async function accessForKey(db: Kysely<Database>, key: string): Promise<KeyAccess | undefined> {
+  const row = await db
     .selectFrom('api_keys')
     .innerJoin('environments', 'environments.id', 'api_keys.environment_id')
-    .select(['environments.id as id', 'environments.name as name'])
+    .select(['environments.id as environment_id', 'environments.name as name', 'api_keys.id as key_id', 'api_keys.results_format'])
     .where('api_keys.key_hash', '=', hashApiKey(key))
     .where('api_keys.revoked_at', 'is', null)
     .executeTakeFirst();
+  if (!row) return undefined;
+  return { environment: { id: row.environment_id, name: row.name }, key: { id: row.key_id, resultsFormat: row.results_format } };
 }
 
 export async function listApiKeys(db: Kysely<Database>) {
   return db
     .selectFrom('api_keys')
     .innerJoin('environments', 'environments.id', 'api_keys.environment_id')
-    .select(['api_keys.id', 'api_keys.key_prefix', 'api_keys.created_at', 'api_keys.revoked_at', 'environments.name as environment'])
+    .select(['api_keys.id', 'api_keys.key_prefix', 'api_keys.created_at', 'api_keys.revoked_at', 'api_keys.results_format', 'environments.name as environment'])
     .orderBy('api_keys.id')
     .execute();
+}
+
+export async function setResultsFormat(db: Kysely<Database>, id: number, resultsFormat: ResultsFormat): Promise<boolean> {
+  const result = await db.updateTable('api_keys').set({ results_format: resultsFormat }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function revokeApiKey(db: Kysely<Database>, id: number, now: number): Promise<boolean> {

@@ -2,6 +2,9 @@ import { Type } from 'typebox';
 import { iso } from '../http/pagination.js';
 import { Nullable, NullableTimestamp, Timestamp } from '../http/schemas.js';
 import type { OperationRow } from './operation.repository.js';
+import { operationUrl } from './operation-url.js';
+
+export { operationUrl };
 
 export const DataStreamOperation = Type.Object(
   {
@@ -21,11 +24,6 @@ export const DataStreamOperation = Type.Object(
   },
   { $id: 'DataStreamOperation', description: 'Asynchronous delete or reset of a data stream. Poll GET /data_streams/{key}/operations/{id}.' },
 );
-
-/** Stream keys are `[A-Za-z0-9_.:-]` only, all legal in a path segment as they are. */
-export function operationUrl(row: { id: number; data_stream_key: string }): string {
-  return `/v1/data_streams/${row.data_stream_key}/operations/${row.id}`;
-}
 
 /** Completed is 100; until then the share of the stream's records deleted so far, held below 100. */
 export function operationProgress(row: Pick<OperationRow, 'status' | 'total_records' | 'deleted_records'>): number {

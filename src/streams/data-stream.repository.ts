@@ -80,16 +80,28 @@ export async function updateStream(
 }
 
 /** Bulk requests that still write into the stream; a delete or reset must wait for them (SPEC 24). */
+/**
+ * Pending and processing requests at work in the stream (the first 100, oldest first): its own, and the
+ * multi-stream requests whose items target it (bulk_request_streams, migration 0005).
+ */
 export async function activeBulkRequestIds(db: Kysely<Database>, streamId: number): Promise<number[]> {
   const rows = await db
     .selectFrom('bulk_requests')
     .select('id')
     .where('data_stream_id', '=', streamId)
     .where('status', 'in', ['pending', 'processing'])
+    .union(
+      db
+        .selectFrom('bulk_request_streams as t')
+        .innerJoin('bulk_requests as b', 'b.id', 't.bulk_request_id')
+        .select('b.id')
+        .where('t.data_stream_id', '=', streamId)
+        .where('b.status', 'in', ['pending', 'processing']),
+    )
     .orderBy('id')
     .limit(100)
     .execute();
-  return rows.map((r) => r.id);
+  return rows.map((r) => Number(r.id));
 }
 
 /**

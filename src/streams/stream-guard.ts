@@ -3,7 +3,7 @@ import type { Capabilities } from '../db/capabilities.js';
 import type { Database } from '../db/database.js';
 import { lockStreams } from '../engine/sql/lock-streams.js';
 import { AppError } from '../errors/app-error.js';
-import { operationUrl } from '../operations/operation.schemas.js';
+import { operationUrl } from '../operations/operation-url.js';
 import { activeBulkRequestIds, type DataStreamRow } from './data-stream.repository.js';
 
 // While a delete or reset of a stream is pending or running, nothing new lands in it: a record written

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/database.js';
 import { iso } from '../http/pagination.js';
 import { BULK_STATUSES } from '../bulk/bulk-request.schemas.js';
@@ -10,11 +10,17 @@ import { BULK_STATUSES } from '../bulk/bulk-request.schemas.js';
  * - record and orphan counts: the maintained counter rows (primary key), never COUNT over records;
  * - last ingestion: the newest entry of records_stream_created;
  * - import batches: import_batches_stream_created (a stream has one batch per uploaded file);
- * - bulk requests: bulk_requests_stream_status, one count per status; `stuck` narrows the processing ones.
+ * - bulk requests: bulk_requests_stream_status, one count per status; `stuck` narrows the processing ones;
+ *   plus the multi-stream requests that target the stream (data_stream_id null, so never counted twice):
+ *   bulk_request_streams_pk, then each request by its primary key.
  */
 export function streamHealthQuery(db: Kysely<Database>, streamId: number, stuckBefore: number) {
+  const multiStream = (condition: RawBuilder<unknown>) => sql`(SELECT COUNT(*) FROM bulk_request_streams t
+    JOIN bulk_requests b ON b.id = t.bulk_request_id WHERE t.data_stream_id = ${streamId} AND ${condition})`;
   const byStatus = BULK_STATUSES.map(
-    (status) => sql`(SELECT COUNT(*) FROM bulk_requests WHERE data_stream_id = ${streamId} AND status = ${status}) AS ${sql.ref(status)}`,
+    (status) =>
+      sql`(SELECT COUNT(*) FROM bulk_requests WHERE data_stream_id = ${streamId} AND status = ${status})
+        + ${multiStream(sql`b.status = ${status}`)} AS ${sql.ref(status)}`,
   );
   return sql<HealthRow>`
     SELECT
@@ -25,7 +31,8 @@ export function streamHealthQuery(db: Kysely<Database>, streamId: number, stuckB
       (SELECT created_at FROM records WHERE data_stream_id = ${streamId} ORDER BY created_at DESC LIMIT 1) AS last_ingestion_at,
       ${sql.join(byStatus)},
       (SELECT COUNT(*) FROM bulk_requests
-        WHERE data_stream_id = ${streamId} AND status = 'processing' AND last_progress_at < ${stuckBefore}) AS stuck
+        WHERE data_stream_id = ${streamId} AND status = 'processing' AND last_progress_at < ${stuckBefore})
+        + ${multiStream(sql`b.status = 'processing' AND b.last_progress_at < ${stuckBefore}`)} AS stuck
   `.compile(db);
 }
 

@@ -1,12 +1,27 @@
-import type { Format } from './format.js';
+import type { Format } from './format-name.js';
 
-/** Splits off the first chunk of a body so the format can be sniffed without losing a byte. */
-export async function peek(body: AsyncIterable<Buffer>): Promise<{ head: Buffer; body: AsyncIterable<Buffer> }> {
+/**
+ * Reads the first chunks of a body, at least `minBytes` of it unless it is shorter, so its start can be
+ * sniffed without losing a byte: the body returned yields them again, then the rest.
+ */
+export async function peek(body: AsyncIterable<Buffer>, minBytes = 1): Promise<{ head: Buffer; body: AsyncIterable<Buffer> }> {
   const iterator = body[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head = first.done ? Buffer.alloc(0) : first.value;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < minBytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  const head = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   async function* rest() {
-    if (!first.done) yield head;
+    if (head.length > 0) yield head;
+    if (ended) return;
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
@@ -31,7 +46,8 @@ export function detectFormat(explicit: Format | undefined, contentType: string |
   if (explicit) return explicit;
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type && BY_CONTENT_TYPE[type]) return BY_CONTENT_TYPE[type];
-  const extension = filename?.toLowerCase().split('.').pop();
+  // A gzip file is named for what it holds: statement.csv.gz is a CSV.
+  const extension = filename?.toLowerCase().replace(/\.(gz|gzip)$/, '').split('.').pop();
   if (extension === 'ach' || extension === 'nacha') return 'nacha';
   if (extension === 'csv') return 'csv';
   const start = head.subarray(0, 3).toString('latin1');

@@ -36,6 +36,6 @@ export interface FormatHandler {
   ingest(body: AsyncIterable<Buffer>, ctx: IngestContext, sink: ItemSink): Promise<IngestResult>;
 }
 
-export type Format = 'csv' | 'nacha';
+export type { Format } from './format-name.js';
 
 export type { StagedItem };

@@ -1,6 +1,7 @@
 import type { Format, FormatHandler } from './format.js';
 import { csvHandler } from './csv.handler.js';
 import { nachaHandler } from './nacha.handler.js';
+import type { NotAFile } from './sniff-file.js';
 
 /** One handler per upload format. */
 const HANDLERS: Record<Format, FormatHandler> = {
@@ -10,4 +11,13 @@ const HANDLERS: Record<Format, FormatHandler> = {
 
 export function handlerFor(format: Format): FormatHandler {
   return HANDLERS[format];
+}
+
+/** For a file that is plainly neither format (sniff-file.ts): it ends `failed` unread, saying what it looks like. */
+export function refusingHandler(problem: NotAFile): FormatHandler {
+  return {
+    async ingest() {
+      return { ok: false, message: problem.message, errors: [{ line: null, field: null, code: problem.code, message: problem.message }], errorCount: 1 };
+    },
+  };
 }

@@ -11,6 +11,8 @@ import type { DataStreamRow } from '../streams/data-stream.repository.js';
 import { failUpload, finishUpload, heartbeatUpload, type UploadFailure } from './upload.repository.js';
 import type { FileError, Format, FormatHandler, ItemSink } from './format.js';
 import type { UploadOptions } from './upload-options.js';
+import type { Inflation } from './decompress.js';
+import { FileRejected } from './file-rejected.js';
 
 /** Thrown by the byte counter: the file is larger than the configured limit. */
 export class FileTooLarge extends Error {}
@@ -27,6 +29,8 @@ export interface UploadArgs {
   /** Declared size, when the client sent Content-Length: an oversized file is refused before reading it. */
   declaredBytes: number | undefined;
   body: AsyncIterable<Buffer>;
+  /** Set when the body arrived gzipped (open-body.ts): the limits count `body`, the decompressed bytes. */
+  inflation?: Inflation | undefined;
 }
 
 export interface UploadDeps {
@@ -96,7 +100,8 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
 
   const id = created.id;
   const seen = { bytes: 0 };
-  if (args.declaredBytes !== undefined && args.declaredBytes > limits.maxBytes) {
+  // A compressed body's declared size says nothing certain about the file's: the counter decides then.
+  if (args.declaredBytes !== undefined && args.inflation === undefined && args.declaredBytes > limits.maxBytes) {
     return { row: await failUpload(store, id, now(), tooLarge(limits.maxBytes)), replayed: false };
   }
 
@@ -133,7 +138,7 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
     const row = await finishUpload(store, id, now(), {
       // Retries copy these options, so their records join this upload's import batch.
       options: { ...requestOptions, ...(result.requestOptions ?? {}), root_bulk_request_id: id },
-      sourceDetails: result.sourceDetails ?? null,
+      sourceDetails: args.inflation ? { gzip: { compressed_bytes: args.inflation.compressedBytes }, ...(result.sourceDetails ?? {}) } : (result.sourceDetails ?? null),
       requestHash: hash.digest('hex'),
       bytes: seen.bytes,
     });
@@ -154,6 +159,7 @@ function tooLarge(maxBytes: number): UploadFailure {
 
 function failureOf(error: unknown, bytes: number, maxBytes: number): UploadFailure {
   if (error instanceof FileTooLarge) return tooLarge(maxBytes);
+  if (error instanceof FileRejected) return { kind: 'file_rejected', message: error.message, errors: [fileError(error.code, error.message)], errorCount: 1 };
   if (error instanceof CancelledWhileReceiving) {
     return {
       kind: 'upload_cancelled',

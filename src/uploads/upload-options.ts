@@ -2,7 +2,7 @@ import { AppError } from '../errors/app-error.js';
 import type { OnConflict } from '../bulk/bulk-request.table.js';
 import { currencyDecimals } from '../money/currencies.js';
 import { RELAXATION_NAMES } from '../formats/nacha/index.js';
-import type { Format } from './format.js';
+import type { Format } from './format-name.js';
 
 /** Everything an upload can be told, from the query string or from form fields sent before the file. */
 export interface UploadOptions {

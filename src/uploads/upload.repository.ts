@@ -1,10 +1,12 @@
 import type { Store } from '../db/connect.js';
 import type { BulkRequestRow } from '../bulk/bulk-request.repository.js';
+import type { UploadFailureKind } from '../bulk/upload-failure-kinds.js';
 import type { FileError } from './format.js';
+
 
 /** Why an upload ended before its items could be processed; kept in `error_details.kind`. */
 export interface UploadFailure {
-  kind: 'file_rejected' | 'upload_interrupted' | 'upload_cancelled';
+  kind: UploadFailureKind;
   message: string;
   errors: FileError[];
   errorCount: number;
@@ -13,8 +15,6 @@ export interface UploadFailure {
 /** Only the first errors are kept: enough to fix a file, bounded however broken it is. */
 export const MAX_REPORTED_ERRORS = 100;
 
-/** Kinds of failed or cancelled uploads whose items were never all received: a retry has nothing sound to re-run. */
-export const UNRETRYABLE_KINDS: ReadonlySet<string> = new Set(['file_rejected', 'upload_interrupted', 'upload_cancelled']);
 
 export async function heartbeatUpload(store: Store, id: number, now: number): Promise<void> {
   await store.db.updateTable('bulk_requests').set({ last_progress_at: now }).where('id', '=', id).where('parsing', '=', 1).execute();

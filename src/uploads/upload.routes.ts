@@ -7,12 +7,23 @@ import { AppError } from '../errors/app-error.js';
 import { commonErrors, ErrorResponse, StreamKeyParams } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
-import { detectFormat, peek } from './detect-format.js';
-import { handlerFor } from './handlers.js';
+import { detectFormat } from './detect-format.js';
+import { handlerFor, refusingHandler } from './handlers.js';
+import { openUploadBody, uploadEncoding } from './open-body.js';
+import { notAFile } from './sniff-file.js';
 import { ingestUpload } from './ingest-upload.js';
 import { OPTION_NAMES, parseUploadOptions } from './upload-options.js';
 
-const RAW_TYPES = ['text/csv', 'application/csv', 'application/vnd.nacha', 'application/x-nacha', 'text/plain', 'application/octet-stream'];
+const RAW_TYPES = [
+  'text/csv',
+  'application/csv',
+  'application/vnd.nacha',
+  'application/x-nacha',
+  'text/plain',
+  'application/octet-stream',
+  'application/gzip',
+  'application/x-gzip',
+];
 
 const UploadQuery = Type.Object({
   format: Type.Optional(Type.String({ description: 'csv or nacha; detected from the content type, extension or content when absent' })),
@@ -111,6 +122,7 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
       const stream = await findStreamByKey(store.db, environmentId, request.params.key);
       if (!stream) throw new AppError('data_stream_not_found');
       const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'] as string | undefined);
+      const encoding = uploadEncoding(request.headers['content-encoding'], request.isMultipart());
       const query = request.query as Record<string, string | undefined>;
 
       let body: AsyncIterable<Buffer>;
@@ -145,19 +157,22 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
       }
 
       const options = parseUploadOptions(rawOptions);
-      const peeked = await peek(body).catch(async (error: unknown) => {
+      // Gzip removed and the start read (docs/uploads.md, "Compressed files"); a file that is plainly no
+      // CSV or NACHA (a ZIP, a workbook, a PDF) ends failed, saying what it looks like.
+      const opened = await openUploadBody(body, encoding, config.uploads.maxCompressionRatio).catch(async (error: unknown) => {
         if (!drain) throw new AppError('bad_request', 'The request body could not be read.');
         brokenMultipart ??= error;
         await drain();
         throw multipartError(brokenMultipart);
       });
-      const format = detectFormat(options.format, contentType, options.filename, peeked.head);
-      const handler = handlerFor(format);
+      const format = detectFormat(options.format, contentType, options.filename, opened.head);
+      const notText = notAFile(opened.head);
+      const handler = notText ? refusingHandler(notText) : handlerFor(format);
       if (!handler) throw new AppError('invalid_upload_option', `The ${format} format is not available.`, { field: 'format' });
 
       const outcome = await ingestUpload(
         { store, config, now },
-        { environmentId, stream, format, handler, options, idempotencyKey, declaredBytes, body: peeked.body },
+        { environmentId, stream, format, handler, options, idempotencyKey, declaredBytes, body: opened.body, inflation: opened.inflation },
       );
       await drain?.();
       if (brokenMultipart !== undefined && outcome.row.status === 'failed') {
