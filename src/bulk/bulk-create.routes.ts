@@ -35,7 +35,8 @@ function streamKeysOf(records: unknown[]): string[] {
   const keys = new Set<string>();
   for (const record of records) {
     const k = record !== null && typeof record === 'object' ? (record as { data_stream_key?: unknown }).data_stream_key : undefined;
-    if (typeof k === 'string') keys.add(k);
+    // A key that cannot name a stream (NUL, too long) is left out: PostgreSQL cannot compare NUL.
+    if (typeof k === 'string' && isPossibleStreamKey(k)) keys.add(k);
   }
   return [...keys];
 }
