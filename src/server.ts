@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { out, printNewKey } from './cli/print.js';
 import type { Config } from './config.js';
+import { frozenWriterBound, watchFrozenWriter } from './db/frozen-writer.js';
 import { openStore } from './db/open-store.js';
 import { EngineThread } from './engine/thread/engine-thread.js';
 import { Worker } from './engine/worker.js';
@@ -38,6 +39,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const logger = createLogger(config);
   // The API's store does not LISTEN for wake-ups: the engine thread opens its own store, and listens there.
   const store = await openStore(config, { listen: false, migrate: true });
+  // In the main thread, not the engine thread: an API-only `serve --no-worker` watches too.
+  const watch = watchFrozenWriter(store, { afterMs: frozenWriterBound(config.engine.leaseMs), logger: logger.child({ component: 'frozen-writer' }) });
   let app: FastifyInstance | undefined;
   let engine: EngineThread | undefined;
   try {
@@ -68,6 +71,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       stop: once(async () => {
         // Stop accepting and stop claiming together; both still need the store, which closes last.
         await Promise.all([app?.close(), engine?.stop()]);
+        watch.stop();
         await store.close();
       }),
     };
@@ -80,6 +84,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     // A listening server would keep the process alive after the failure is reported.
     await app?.close().catch(() => {});
     await engine?.stop().catch(() => {});
+    watch.stop();
     await store.close().catch(() => {});
     throw error;
   }
@@ -97,8 +102,10 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
     throw error;
   }
   worker.start();
+  const watch = watchFrozenWriter(store, { afterMs: frozenWriterBound(config.engine.leaseMs), logger: logger.child({ component: 'frozen-writer' }) });
   const running: Running = {
     stop: once(async () => {
+      watch.stop();
       await worker.stop();
       await store.close();
     }),
