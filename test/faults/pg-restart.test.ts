@@ -25,16 +25,21 @@ const ENV = {
 };
 
 type Layout = 'serve' | 'serve --no-worker + 2 workers';
-const CASES: Array<{ mode: 'fast' | 'immediate'; layout: Layout }> = CHAOS
+/** `terminate`: no restart, every client session killed with pg_terminate_backend (a dropped connection). */
+type Fault = 'fast' | 'immediate' | 'terminate';
+const CASES: Array<{ mode: Fault; layout: Layout }> = CHAOS
   ? [
       { mode: 'fast', layout: 'serve' },
       { mode: 'immediate', layout: 'serve' },
       { mode: 'fast', layout: 'serve --no-worker + 2 workers' },
       { mode: 'immediate', layout: 'serve --no-worker + 2 workers' },
+      { mode: 'terminate', layout: 'serve' },
+      { mode: 'terminate', layout: 'serve --no-worker + 2 workers' },
     ]
   : [
       { mode: 'fast', layout: 'serve' },
       { mode: 'immediate', layout: 'serve --no-worker + 2 workers' },
+      { mode: 'terminate', layout: 'serve --no-worker + 2 workers' },
     ];
 
 describe('PostgreSQL restarts under load [own cluster]', { timeout: CHAOS ? 1_800_000 : 400_000 }, () => {
@@ -101,7 +106,8 @@ describe('PostgreSQL restarts under load [own cluster]', { timeout: CHAOS ? 1_80
   });
 
   for (const { mode, layout } of CASES) {
-    test(`restart -m ${mode} in the middle of a ${ROWS.toLocaleString('en')}-row ingest, ${layout}: completes exactly, no process exits`, async () => {
+    const what = mode === 'terminate' ? 'every connection dropped' : `restart -m ${mode}`;
+    test(`${what} in the middle of a ${ROWS.toLocaleString('en')}-row ingest, ${layout}: completes exactly, no process exits`, async () => {
       const { url, store } = await schema();
       const { server, processes } = await startLayout(layout, url);
       const api = apiOf(() => server.url, KEY);
@@ -111,7 +117,15 @@ describe('PostgreSQL restarts under load [own cluster]', { timeout: CHAOS ? 1_80
         await waitFor('the ingest to be under way', async () => (await bulkRequest(store, id)).processed_items >= ROWS / 10, 120_000, 5);
         const before = await bulkRequest(store, id);
         assert.equal(before.status, 'processing', 'the restart comes in the middle of the ingest');
-        await cluster.restart(mode);
+        if (mode === 'terminate') {
+          const admin = new pg.Client({ connectionString: cluster.url });
+          await admin.connect();
+          const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+          await admin.end();
+          assert.ok(killed.rowCount! >= 3, 'the sessions of every process were killed');
+        } else {
+          await cluster.restart(mode);
+        }
         await waitFor(
           'the request to complete after the restart',
           async () => {
