@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { out, printNewKey } from './cli/print.js';
 import type { Config } from './config.js';
+import { retryWhileBusy } from './db/backoff.js';
 import { frozenWriterBound, watchFrozenWriter } from './db/frozen-writer.js';
 import { openStore } from './db/open-store.js';
 import { EngineThread } from './engine/thread/engine-thread.js';
@@ -50,7 +51,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const url = displayUrl(app.server.address() as AddressInfo);
 
     // After listening, so a start that fails (port taken) does not spend the one showing of the key.
-    const boot = await bootstrapIfEmpty(store.db, config.bootstrapKey, Date.now());
+    const boot = await retryWhileBusy(() => bootstrapIfEmpty(store.db, config.bootstrapKey, Date.now()));
     if (boot && config.bootstrapKey) {
       // The operator chose the key, so it is not echoed into whatever collects stdout.
       out(`Created environment '${boot.environment}' with the API key from SLUICE_BOOTSTRAP_KEY.`);

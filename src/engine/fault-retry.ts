@@ -1,5 +1,5 @@
 import { databaseFault } from '../db/faults.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../db/backoff.js';
 
 /** Faults further apart than this are separate outages: the backoff starts small again. */
 const OUTAGE_GAP_MS = 60_000;
