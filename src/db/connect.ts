@@ -38,8 +38,11 @@ export interface ConnectOptions {
   idleInTransactionTimeoutMs?: number;
 }
 
-/** How long a new PostgreSQL connection may take before the attempt fails (a retryable fault). */
-const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long getting a PostgreSQL connection may take (opening one, or waiting for the pool to lend one)
+ * before the attempt fails as a fault: the engine retries, the API answers 503 instead of hanging.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** int8/numeric arrive as strings from pg; ids, amounts and sums are safe integers, anything else is a bug. */
 function parseSafeInteger(value: string): number {
