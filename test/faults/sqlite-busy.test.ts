@@ -10,17 +10,20 @@ import { serve, sluice, type Child, type Server } from '../support/processes.js'
 // Another process (here: the test, like an operator's script or a backup tool) holds SQLite's write lock for
 // longer than Sluice waits for it (10 s). It is running, not frozen, so nobody kills it. Meanwhile reads
 // answer, a write answers a catalogued 503 with Retry-After (never 500), and the worker's chunk is retried
-// with backoff until the lock is free; then everything completes exactly.
+// with backoff until the lock is free; a process starting meanwhile waits to migrate instead of exiting.
+// Then everything completes exactly.
 
 const KEY = 'sk_test_faults_sqlite_busy_0123456789ab';
 const ENV = { SLUICE_BOOTSTRAP_KEY: KEY, SLUICE_CHUNK_SIZE: '50', SLUICE_LEASE_MS: '60000', SLUICE_POLL_MS: '100' };
 const ROWS = 40_000;
-const HOLD_MS = 12_000;
+// Past the 10 s wait even for a process that takes a second or two to start.
+const HOLD_MS = 15_000;
 
 describe('the SQLite write lock held by another process past the wait [sqlite]', { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let server: Server;
   let worker: Child;
+  let late: Child;
   let holder: Store;
   const api = apiOf(() => server.url, KEY);
 
@@ -32,7 +35,8 @@ describe('the SQLite write lock held by another process past the wait [sqlite]',
   after(async () => {
     server?.kill('SIGKILL');
     worker?.kill('SIGKILL');
-    await Promise.all([server?.exited, worker?.exited]);
+    late?.kill('SIGKILL');
+    await Promise.all([server?.exited, worker?.exited, late?.exited]);
     await holder?.close();
     await database?.drop();
   });
@@ -56,6 +60,8 @@ describe('the SQLite write lock held by another process past the wait [sqlite]',
     await held;
     const releaseAt = setTimeout(release, HOLD_MS);
     try {
+      // A process starting now must migrate, which needs the lock: it waits instead of exiting.
+      late = sluice(['worker'], { ...database.env, ...ENV });
       const read = await api.json(`/v1/bulk_requests/${id}?limit=1`);
       assert.equal(read.status, 200);
       const write = await api.json('/v1/records/bulk', { method: 'POST', body: JSON.stringify({ records: jsonOf('busy', ROWS, ROWS + 1) }) });
@@ -69,6 +75,9 @@ describe('the SQLite write lock held by another process past the wait [sqlite]',
     }
     await hold;
     assert.equal(worker.proc.exitCode, null, worker.output());
+    await waitFor('the late worker to start', async () => /Worker started/.test(late.output()), 60_000, 50);
+    assert.match(late.output(), /the database is locked by another process; waiting to migrate/);
+    assert.equal(late.proc.exitCode, null, late.output());
     await waitFor('completion once the lock is free', async () => (await bulkRequest(holder, id)).status === 'completed', 120_000, 50);
     assert.match(worker.output(), /database write lock held elsewhere: chunk rolled back, retrying from the checkpoint/);
     // The refused write changed nothing: only the accepted request's rows are there.
