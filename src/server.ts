@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { out, printNewKey } from './cli/print.js';
 import type { Config } from './config.js';
+import { retryWhileBusy } from './db/backoff.js';
+import { frozenWriterBound, watchFrozenWriter } from './db/frozen-writer.js';
 import { openStore } from './db/open-store.js';
 import { EngineThread } from './engine/thread/engine-thread.js';
 import { Worker } from './engine/worker.js';
@@ -41,6 +43,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const logger = createLogger(config);
   // The API's store does not LISTEN for wake-ups: the engine thread opens its own store, and listens there.
   const store = await openStore(config, { listen: false, migrate: true });
+  // In the main thread, not the engine thread: an API-only `serve --no-worker` watches too.
+  const watch = watchFrozenWriter(store, { afterMs: frozenWriterBound(config.engine.leaseMs), logger: logger.child({ component: 'frozen-writer' }) });
   let app: FastifyInstance | undefined;
   let engine: EngineThread | undefined;
   try {
@@ -50,7 +54,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const url = displayUrl(app.server.address() as AddressInfo);
 
     // After listening, so a start that fails (port taken) does not spend the one showing of the key.
-    const boot = await bootstrapIfEmpty(store.db, config.bootstrapKey, Date.now());
+    const boot = await retryWhileBusy(() => bootstrapIfEmpty(store.db, config.bootstrapKey, Date.now()));
     if (boot && config.bootstrapKey) {
       // The operator chose the key, so it is not echoed into whatever collects stdout.
       out(`Created environment '${boot.environment}' with the API key from SLUICE_BOOTSTRAP_KEY.`);
@@ -71,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       stop: once(async () => {
         // Stop accepting and stop claiming together; both still need the store, which closes last.
         await Promise.all([app?.close(), engine?.stop()]);
+        watch.stop();
         await store.close();
       }),
     };
@@ -83,6 +88,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     // A listening server would keep the process alive after the failure is reported.
     await app?.close().catch(() => {});
     await engine?.stop().catch(() => {});
+    watch.stop();
     await store.close().catch(() => {});
     throw error;
   }
@@ -105,9 +111,11 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
     throw error;
   }
   worker.start();
+  const watch = watchFrozenWriter(store, { afterMs: frozenWriterBound(config.engine.leaseMs), logger: logger.child({ component: 'frozen-writer' }) });
   const running: Running = {
     ...(listener ? { metricsUrl: `${displayUrl(listener.address)}/metrics` } : {}),
     stop: once(async () => {
+      watch.stop();
       // Metrics stay up while the worker drains its chunk: the last counts of a shutdown can still be scraped.
       await worker.stop();
       await listener?.close();

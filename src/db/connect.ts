@@ -38,6 +38,12 @@ export interface ConnectOptions {
   idleInTransactionTimeoutMs?: number;
 }
 
+/**
+ * How long getting a PostgreSQL connection may take (opening one, or waiting for the pool to lend one)
+ * before the attempt fails as a fault: the engine retries, the API answers 503 instead of hanging.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** int8/numeric arrive as strings from pg; ids, amounts and sums are safe integers, anything else is a bug. */
 function parseSafeInteger(value: string): number {
   const n = Number(value);
@@ -58,11 +64,25 @@ export async function connect(options: ConnectOptions): Promise<Store> {
 
 async function connectPostgres(url: string, options: ConnectOptions): Promise<Store> {
   // A schema other than public is chosen in the URL itself: `?options=-c%20search_path%3Dname`.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes as pg.CustomTypesConfig });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: pgTypes as pg.CustomTypesConfig,
+    // A server that vanished without closing its sockets (a failover, a cut network) would leave a connect
+    // hanging forever, and every API call and /readyz with it: fail after a bound, as a retryable fault.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Finds such a dead connection while it sits in the pool or waits on a long statement.
+    keepAlive: true,
+  });
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {});
   const idleTimeout = Math.max(100, Math.floor(options.idleInTransactionTimeoutMs ?? 30_000));
   pool.on('connect', (client) => {
+    // The pool listens for errors on idle clients only. A client in use (a transaction, a COPY) whose
+    // connection drops (a restart, 25P03 after a freeze) emits 'error' too, and with no listener that is an
+    // uncaught exception that killed the process. Its query in flight is rejected on its own; the pool
+    // drops the client when it comes back unqueryable.
+    client.on('error', () => {});
     client.query(`SET idle_in_transaction_session_timeout = ${idleTimeout}`).catch(() => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -101,7 +121,7 @@ async function listenForWakeups(url: string, wake: () => void): Promise<{ close(
   let current: pg.Client | undefined;
   let delay = 100;
   const connectOnce = async () => {
-    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME });
+    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
     client.on('error', () => {});
     client.on('notification', wake);
     client.on('end', () => {
@@ -109,8 +129,13 @@ async function listenForWakeups(url: string, wake: () => void): Promise<{ close(
       current = undefined;
       setTimeout(() => void reconnect(), delay).unref();
     });
-    await client.connect();
-    await client.query(`LISTEN ${WAKEUP_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${WAKEUP_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     current = client;
     delay = 100;
   };

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { retryWhileBusy } from './backoff.js';
 import { connect, type Store } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 
@@ -13,7 +14,7 @@ export async function openStore(config: Config, options: { listen: boolean; migr
   const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, listen: options.listen, idleInTransactionTimeoutMs });
   if (!options.migrate) return store;
   try {
-    await migrateToLatest(store);
+    await retryWhileBusy(() => migrateToLatest(store), () => process.stderr.write('sluice: the database is locked by another process; waiting to migrate\n'));
     return store;
   } catch (error) {
     await store.close().catch(() => {});

@@ -42,6 +42,8 @@ export class Worker {
   /** Alternates which kind is asked for first, so a queue of bulk requests cannot starve a delete or reset. */
   private operationsFirst = false;
   private lastSweep = 0;
+  /** True from a failed claim until one succeeds, so an outage is logged once. */
+  private claimFailing = false;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -138,9 +140,16 @@ export class Worker {
   }
 
   private async run(job: Job): Promise<RunOutcome | OperationOutcome> {
-    // Between jobs too: a queue of one-chunk requests would otherwise run back to back without a turn.
-    await yieldToEventLoop();
-    return job.kind === 'request' ? runRequest(this.context, job.request) : runOperation(this.operationContext, job.operation);
+    try {
+      // Between jobs too: a queue of one-chunk requests would otherwise run back to back without a turn.
+      await yieldToEventLoop();
+      return await (job.kind === 'request' ? runRequest(this.context, job.request) : runOperation(this.operationContext, job.operation));
+    } catch (error) {
+      // The runners handle their own failures; what still gets here (a give-up write that met an outage) must
+      // not become an unhandled rejection, which ends the process. The lease lapses and the job is claimed again.
+      this.context.logger.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'job failed');
+      return 'errored';
+    }
   }
 
   private async kick(): Promise<void> {
@@ -162,9 +171,17 @@ export class Worker {
           this.active.add(run);
         }
       } while (this.kickAgain && !this.stopping);
+      if (this.claimFailing) {
+        this.claimFailing = false;
+        this.context.logger.info({}, 'database reachable again: claiming');
+      }
     } catch (error) {
-      // The database may be briefly unreachable; the next poll tries again.
-      this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'claim failed');
+      // The database may be away for a while (a restart, a failover); every poll tries again. Said once per
+      // outage, not once per poll.
+      if (!this.claimFailing) {
+        this.claimFailing = true;
+        this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'claim failed: retrying every poll until the database answers');
+      }
     } finally {
       this.kicking = false;
     }

@@ -20,7 +20,8 @@ export const CATALOGUE = {
   unsupported_media_type: { status: 415, message: 'This endpoint does not accept that Content-Type.' },
   validation_failed: { status: 422, message: 'The request does not match the expected shape.' },
   internal_error: { status: 500, message: 'Something went wrong on our side; the request may be retried.' },
-  database_unavailable: { status: 503, message: 'The database is not reachable.' },
+  database_unavailable: { status: 503, message: 'The database is not reachable; retry after the time in Retry-After.' },
+  database_busy: { status: 503, message: 'Another process holds the database write lock; retry after the time in Retry-After.' },
 
   // Lists and filters
   invalid_cursor: { status: 422, message: 'The cursor is not one this endpoint returned.' },

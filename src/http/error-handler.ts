@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { databaseFault } from '../db/faults.js';
 import { AppError } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/catalogue.js';
 import { setSecurityHeaders } from './security-headers.js';
@@ -88,9 +89,12 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
 
 export const errorHandler = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof AppError ? error : fromFastifyError(error);
+    const fault = databaseFault(error);
+    const known = error instanceof AppError ? error : (fromFastifyError(error) ?? (fault && new AppError(fault === 'busy' ? 'database_busy' : 'database_unavailable')));
     if (known) {
       if (known.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
+      // A database away or busy is weather: say when to come back (docs/operations.md).
+      if (known.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '2');
       return reply.status(known.status).send(known.toBody());
     }
     if (error.statusCode === 429) {

@@ -6,6 +6,7 @@ import { completeOperation, failOperation } from '../engine/sql/finish-operation
 import { operationIsOurs } from '../engine/sql/operation-fence.js';
 import { expireLease, OPERATION_JOB, releaseLease, startHeartbeat } from '../engine/sql/row-job.js';
 import { recordCounts } from '../streams/record-counts.js';
+import { retryingFaults } from '../engine/fault-retry.js';
 
 /**
  * Records deleted per chunk transaction. Large enough that a million-record stream takes 200 commits, small
@@ -43,43 +44,18 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
   }
 
   const heartbeat = startHeartbeat(store.db, OPERATION_JOB, id, token, ctx.now, config.leaseMs, config.heartbeatMs);
-
   try {
-    // Writers are kept out from the moment the operation was accepted, so this count stays the total.
-    const total = operation.total_records ?? (await recordCounts(store.db, streamId)).records;
-    let after: RecordKeyset | null =
-      operation.checkpoint_created_at !== null && operation.checkpoint_id !== null
-        ? { createdAt: operation.checkpoint_created_at, id: operation.checkpoint_id }
-        : null;
-    let deleted = operation.deleted_records;
-    for (;;) {
-      if (heartbeat.lost()) return leaseLost(ctx, id);
-      if (ctx.stopping()) {
-        await releaseLease(store.db, OPERATION_JOB, id, token);
-        logger.info({ operationId: id }, 'released stream operation on shutdown');
-        return 'released';
+    return await retryingFaults(logger, { operationId: id }, ctx.stopping, async (resume) => {
+      if (!resume) return runChunks(ctx, operation, heartbeat);
+      // After a fault: the checkpoint and the claim as the database has them (see fault-retry.ts).
+      const current = await store.db.selectFrom('stream_operations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!current || current.claims !== token) throw new LeaseLost();
+      if (current.status !== 'running') {
+        logger.info({ operationId: id, status: current.status }, 'stream operation ended before the fault was noticed');
+        return current.status === 'completed' || current.status === 'failed' ? current.status : leaseLost(ctx, id);
       }
-      const chunk = await store.db.transaction().execute(async (trx) => {
-        if (!(await operationIsOurs(trx, store.caps, id, token))) throw new LeaseLost();
-        const now = ctx.now();
-        const batch = await deleteRecordsBatch(trx, streamId, after, ctx.batchSize);
-        if (batch.next === null) {
-          const done = await completeOperation(trx, store.caps, operation.kind, { operationId: id, token, streamId, now, deleted: batch.deleted, total });
-          if (!done) throw new LeaseLost();
-          return { deleted: batch.deleted, next: null };
-        }
-        const advanced = await advanceOperation(trx, { operationId: id, token, deleted: batch.deleted, total, checkpoint: batch.next, now, leaseMs: config.leaseMs });
-        if (!advanced) throw new LeaseLost();
-        return { deleted: batch.deleted, next: batch.next };
-      });
-      deleted += chunk.deleted;
-      if (chunk.next === null) {
-        logger.info({ operationId: id, kind: operation.kind, deleted }, 'stream operation completed');
-        return 'completed';
-      }
-      after = chunk.next;
-      await ctx.afterChunk?.(id, deleted);
-    }
+      return runChunks(ctx, current, heartbeat);
+    });
   } catch (error) {
     if (error instanceof LeaseLost) return leaseLost(ctx, id);
     // As for bulk requests: the claim stays counted (max-claims ends a poison operation), the lease lapses now.
@@ -88,6 +64,49 @@ export async function runOperation(ctx: OperationContext, operation: ClaimedOper
     return 'errored';
   } finally {
     heartbeat.stop();
+  }
+}
+
+/** The chunks of a claimed operation from its checkpoint on; throws LeaseLost, or whatever the database threw. */
+async function runChunks(ctx: OperationContext, operation: ClaimedOperation, heartbeat: { lost(): boolean }): Promise<OperationOutcome> {
+  const { store, config, logger } = ctx;
+  const id = operation.id;
+  const token = operation.claims;
+  const streamId = operation.data_stream_id;
+  // Writers are kept out from the moment the operation was accepted, so this count stays the total.
+  const total = operation.total_records ?? (await recordCounts(store.db, streamId)).records;
+  let after: RecordKeyset | null =
+    operation.checkpoint_created_at !== null && operation.checkpoint_id !== null
+      ? { createdAt: operation.checkpoint_created_at, id: operation.checkpoint_id }
+      : null;
+  let deleted = operation.deleted_records;
+  for (;;) {
+    if (heartbeat.lost()) return leaseLost(ctx, id);
+    if (ctx.stopping()) {
+      await releaseLease(store.db, OPERATION_JOB, id, token);
+      logger.info({ operationId: id }, 'released stream operation on shutdown');
+      return 'released';
+    }
+    const chunk = await store.db.transaction().execute(async (trx) => {
+      if (!(await operationIsOurs(trx, store.caps, id, token))) throw new LeaseLost();
+      const now = ctx.now();
+      const batch = await deleteRecordsBatch(trx, streamId, after, ctx.batchSize);
+      if (batch.next === null) {
+        const done = await completeOperation(trx, store.caps, operation.kind, { operationId: id, token, streamId, now, deleted: batch.deleted, total });
+        if (!done) throw new LeaseLost();
+        return { deleted: batch.deleted, next: null };
+      }
+      const advanced = await advanceOperation(trx, { operationId: id, token, deleted: batch.deleted, total, checkpoint: batch.next, now, leaseMs: config.leaseMs });
+      if (!advanced) throw new LeaseLost();
+      return { deleted: batch.deleted, next: batch.next };
+    });
+    deleted += chunk.deleted;
+    if (chunk.next === null) {
+      logger.info({ operationId: id, kind: operation.kind, deleted }, 'stream operation completed');
+      return 'completed';
+    }
+    after = chunk.next;
+    await ctx.afterChunk?.(id, deleted);
   }
 }
 
