@@ -181,7 +181,8 @@ function printable(max: number, min = 0): fc.Arbitrary<string> {
 
 const digits8 = fc.stringMatching(/^[0-9]{8}$/);
 
-function entryArb(codes: number[], withAddenda: boolean): fc.Arbitrary<WriterEntry> {
+/** `maxAddenda`: addenda 05 per entry its SEC code allows (TEL none, WEB one, PPD/CCD several). */
+function entryArb(codes: number[], maxAddenda: number): fc.Arbitrary<WriterEntry> {
   return fc
     .record({
       transactionCode: fc.constantFrom(...codes),
@@ -191,7 +192,7 @@ function entryArb(codes: number[], withAddenda: boolean): fc.Arbitrary<WriterEnt
       individualId: printable(15),
       individualName: printable(22),
       discretionaryData: printable(2),
-      addenda05: fc.array(printable(80), { maxLength: withAddenda ? 3 : 0 }),
+      addenda05: fc.array(printable(80), { maxLength: maxAddenda }),
     })
     .map((entry) => (ZERO_CODES.has(entry.transactionCode) ? { ...entry, amount: 0 } : entry));
 }
@@ -208,7 +209,7 @@ const batchArb: fc.Arbitrary<WriterBatch> = fc
   })
   .chain((header) => {
     const codes = header.serviceClassCode === 220 ? CREDIT_CODES : header.serviceClassCode === 225 ? DEBIT_CODES : [...CREDIT_CODES, ...DEBIT_CODES];
-    return fc.array(entryArb(codes, header.secCode !== 'TEL'), { minLength: 1, maxLength: 6 }).map((entries) => ({ ...header, entries }));
+    return fc.array(entryArb(codes, header.secCode === 'TEL' ? 0 : header.secCode === 'WEB' ? 1 : 3), { minLength: 1, maxLength: 6 }).map((entries) => ({ ...header, entries }));
   });
 
 const fileArb: fc.Arbitrary<WriterFile> = fc.record({
