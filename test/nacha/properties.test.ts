@@ -181,7 +181,7 @@ function printable(max: number, min = 0): fc.Arbitrary<string> {
 
 const digits8 = fc.stringMatching(/^[0-9]{8}$/);
 
-/** `maxAddenda`: addenda 05 per entry its SEC code allows (TEL none, WEB one, PPD/CCD several). */
+/** `maxAddenda`: addenda 05 per entry its SEC code allows (TEL none, PPD, CCD and WEB one). */
 function entryArb(codes: number[], maxAddenda: number): fc.Arbitrary<WriterEntry> {
   return fc
     .record({
@@ -209,7 +209,7 @@ const batchArb: fc.Arbitrary<WriterBatch> = fc
   })
   .chain((header) => {
     const codes = header.serviceClassCode === 220 ? CREDIT_CODES : header.serviceClassCode === 225 ? DEBIT_CODES : [...CREDIT_CODES, ...DEBIT_CODES];
-    return fc.array(entryArb(codes, header.secCode === 'TEL' ? 0 : header.secCode === 'WEB' ? 1 : 3), { minLength: 1, maxLength: 6 }).map((entries) => ({ ...header, entries }));
+    return fc.array(entryArb(codes, header.secCode === 'TEL' ? 0 : 1), { minLength: 1, maxLength: 6 }).map((entries) => ({ ...header, entries }));
   });
 
 const fileArb: fc.Arbitrary<WriterFile> = fc.record({

@@ -150,7 +150,13 @@ describe('NACHA rules of each SEC code (moov-io/ach default validation)', () => 
     assert.deepEqual(where(returned.errors), []);
   });
 
-  test('ACK, CIE and WEB entries carry at most one addenda 05', () => {
+  test('ACK, CCD, CIE, PPD and WEB entries carry at most one addenda 05; CTX entries more', () => {
+    for (const sec of ['PPD', 'CCD']) {
+      const result = parseBatch(sec, 225, [entry({ addenda05: ['ONE'] }), entry({ addenda05: ['ONE', 'TWO'] })]);
+      assert.deepEqual(where(result.errors), [`${ENTRY + 2}:entry_detail:addenda_record_indicator:too_many_addenda`], sec);
+    }
+    const ctx = parseBatch('CTX', 225, [entry({ individualName: '0003RECEIVER', addenda05: ['ONE', 'TWO', 'THREE'] })], {}, { strict: true });
+    assert.deepEqual(where(ctx.errors), []);
     const web = parseBatch('WEB', 220, [entry({ transactionCode: 22, addenda05: ['ONE', 'TWO'] })]);
     assert.deepEqual(where(web.errors), [`${ENTRY}:entry_detail:addenda_record_indicator:too_many_addenda`]);
     assert.match(web.errors[0]!.message, /at most 1 addenda 05; this one has 2/);

@@ -41,7 +41,7 @@ export const NACHA_ERROR_CODES = {
   addenda_count_mismatch: 'The number of addenda records stated in a CTX/ATX/TRX entry differs from the addenda that follow.',
   missing_addenda: 'A forward entry lacks an addenda its SEC code requires: 02 for POS, SHR and MTE, 05 for DNE.',
   missing_iat_addenda: 'An IAT entry lacks one of its seven mandatory addenda (types 10 to 16).',
-  too_many_addenda: 'An entry has more addenda than NACHA allows (9,999 for CTX, one 05 for ACK, CIE, DNE and WEB, two 17 and five 18 for IAT); past 9,999 they are not kept.',
+  too_many_addenda: 'An entry has more addenda than NACHA allows (9,999 for CTX, one 05 for ACK, CCD, CIE, DNE, PPD and WEB, two 17 and five 18 for IAT); past 9,999 they are not kept.',
   unknown_return_reason_code: 'An addenda 99 return reason code is not one NACHA defines (R01-R85, see the table).',
   unknown_change_code: 'An addenda 98 change code is not one NACHA defines (C01-C14, refused C61-C69).',
   trace_number_not_ascending: 'Trace numbers within a batch are not in ascending order.',

@@ -73,9 +73,9 @@ const RULES: Record<string, SecRules> = {
   POS: { ...NONE, sec: 'POS', addenda02Required: true },
   SHR: { ...NONE, sec: 'SHR', addenda02Required: true },
   MTE: { ...NONE, sec: 'MTE', addenda02Required: true },
+  PPD: { ...NONE, sec: 'PPD', maxAddenda05: 1 },
+  CCD: { ...NONE, sec: 'CCD', maxAddenda05: 1 },
   WEB: { ...NONE, sec: 'WEB', maxAddenda05: 1 },
-  // moov-io/ach also allows one addenda 05 on PPD and CCD entries; Sluice does not enforce that yet
-  // (docs/nacha.md, "Where Sluice and moov-io/ach differ").
 };
 
 export function rulesOf(sec: string): SecRules | null {
