@@ -207,8 +207,10 @@ const batchArb: fc.Arbitrary<WriterBatch> = fc
     effectiveEntryDate: fc.constantFrom('240116', '991231', '000229', '      ', '000000'),
     odfi: digits8,
   })
+  // TEL entries are debits (moov-io/ach): a TEL batch is never credits-only.
+  .map((header) => (header.secCode === 'TEL' && header.serviceClassCode === 220 ? { ...header, serviceClassCode: 225 as const } : header))
   .chain((header) => {
-    const codes = header.serviceClassCode === 220 ? CREDIT_CODES : header.serviceClassCode === 225 ? DEBIT_CODES : [...CREDIT_CODES, ...DEBIT_CODES];
+    const codes = header.serviceClassCode === 220 ? CREDIT_CODES : header.serviceClassCode === 225 || header.secCode === 'TEL' ? DEBIT_CODES : [...CREDIT_CODES, ...DEBIT_CODES];
     return fc.array(entryArb(codes, header.secCode === 'TEL' ? 0 : 1), { minLength: 1, maxLength: 6 }).map((entries) => ({ ...header, entries }));
   });
 

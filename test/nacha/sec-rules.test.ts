@@ -166,6 +166,40 @@ describe('NACHA rules of each SEC code (moov-io/ach default validation)', () => 
     assert.deepEqual(where(ack.errors), [`${ENTRY}:entry_detail:addenda_record_indicator:too_many_addenda`]);
   });
 
+  test('TEL entries are debits, but credits in a REVERSAL batch; MTE amounts are above 0; ATX amounts are 0', () => {
+    const tel = parseBatch('TEL', 200, [entry(), entry({ transactionCode: 22 })]);
+    assert.deepEqual(where(tel.errors), [`${ENTRY + 1}:entry_detail:transaction_code:invalid_transaction_code`]);
+    const reversal = parseBatch('TEL', 200, [entry({ transactionCode: 22 }), entry()], { companyEntryDescription: 'REVERSAL' });
+    assert.deepEqual(where(reversal.errors), [`${ENTRY + 1}:entry_detail:transaction_code:invalid_transaction_code`]);
+    assert.match(reversal.errors[0]!.message, /TEL entries of a REVERSAL batch are credits only/);
+
+    const mte = parseBatch('MTE', 225, [entry({ amount: 0, rawAddenda: [addenda02(1)] })]);
+    assert.deepEqual(where(mte.errors), [`${ENTRY}:entry_detail:amount:invalid_value`]);
+
+    const atx = parseBatch('ATX', 220, [entry({ transactionCode: 21, amount: 500, individualName: '0000' })]);
+    assert.deepEqual(where(atx.errors), [`${ENTRY}:entry_detail:amount:amount_must_be_zero`]);
+  });
+
+  test('a batch does not mix forward entries and returns; NOCs and OFFSET entries may join either; reported once', () => {
+    const mixed = parseBatch('PPD', 225, [entry({ transactionCode: 26, rawAddenda: [addenda99(1)] }), entry(), entry()]);
+    assert.deepEqual(where(mixed.errors), [`${ENTRY + 2}:entry_detail:record:mixed_entry_categories`]);
+    assert.match(mixed.errors[0]!.message, /a forward entry in a batch whose first entry is a return/);
+
+    const offset = parseBatch('PPD', 225, [entry({ transactionCode: 26, rawAddenda: [addenda99(1)] }), entry({ individualName: 'OFFSET' })]);
+    assert.deepEqual(where(offset.errors), []);
+
+    const returns = parseBatch('PPD', 225, [entry({ transactionCode: 26, rawAddenda: [addenda99(1)] }), entry({ transactionCode: 26, rawAddenda: [addenda99(2)] })], {}, { strict: true });
+    assert.deepEqual(where(returns.errors), []);
+  });
+
+  test('an addenda 98 (notification of change) outside a COR batch is not allowed', () => {
+    const noc = ['798', 'C01', '121042880000009', ' '.repeat(6), '23138010', 'NEW ACCOUNT 99'.padEnd(29), ' '.repeat(15), '121042880000001'].join('');
+    const ppd = parseBatch('PPD', 220, [entry({ transactionCode: 21, amount: 0, rawAddenda: [noc] })]);
+    assert.deepEqual(where(ppd.errors), [`${ENTRY + 1}:addenda_98:addenda_type_code:addenda_type_not_allowed`]);
+    const cor = parseBatch('COR', 220, [entry({ transactionCode: 21, amount: 0, rawAddenda: [noc] })], {}, { strict: true });
+    assert.deepEqual(where(cor.errors), []);
+  });
+
   test('relaxations do not lift SEC rules, and an unknown transaction code is reported once', () => {
     const result = parseBatch('ARC', 225, [entry({ transactionCode: 25 })], {}, { allowUnknownTransactionCodes: true, skipCheckDigit: true, skipControlTotals: true });
     assert.deepEqual(where(result.errors), []);

@@ -44,6 +44,7 @@ export const NACHA_ERROR_CODES = {
   too_many_addenda: 'An entry has more addenda than NACHA allows (9,999 for CTX, one 05 for ACK, CCD, CIE, DNE, PPD and WEB, two 17 and five 18 for IAT); past 9,999 they are not kept.',
   unknown_return_reason_code: 'An addenda 99 return reason code is not one NACHA defines (R01-R85, see the table).',
   unknown_change_code: 'An addenda 98 change code is not one NACHA defines (C01-C14, refused C61-C69).',
+  mixed_entry_categories: 'A batch holds both forward entries and returns (addenda 99); notifications of change may join either.',
   trace_number_not_ascending: 'Trace numbers within a batch are not in ascending order.',
   trace_number_odfi_mismatch: 'The first eight digits of a trace number are not the batch header ODFI identification.',
   batch_number_not_ascending: 'Batch numbers within the file are not in ascending order.',

@@ -27,6 +27,7 @@ import { guessedTransactionCodeFlags, transactionCodeFlags } from './transaction
 import type {
   NachaBatchControl,
   NachaBatchHeader,
+  NachaEntry,
   NachaExcludedCounts,
   NachaFileControl,
   NachaFileHeader,
@@ -138,6 +139,9 @@ export class NachaParser {
   private allowed = 0;
   /** The batch SEC code's own rules (sec-rules.ts); null for most codes. */
   private rules: SecRules | null = null;
+  /** The first entry's category (0 none yet, 1 forward, 2 return, 3 NOC); a batch does not mix 1 and 2. */
+  private category = 0;
+  private categoryReported = false;
   /** Previous trace number of the batch as a number (15 digits fit in a double exactly); -1 for none. */
   private lastTrace = -1;
   /** The batch header's ODFI identification as a number, -1 when not numeric. */
@@ -405,6 +409,8 @@ export class NachaParser {
     this.variant = isIat ? 'iat' : entryVariantOf(header.secCode);
     this.allowed = isIat && header.secCode !== 'IAT' ? ADDENDA_98 | ADDENDA_99 | ADDENDA_IAT : allowedAddenda(header.secCode);
     this.rules = isIat ? null : rulesOf(header.secCode);
+    this.category = 0;
+    this.categoryReported = false;
     if (this.rules !== null) checkSecBatchHeader(header, this.rules, this.ctx);
     this.lastTrace = -1;
     this.batchTotal++;
@@ -499,6 +505,7 @@ export class NachaParser {
     const entry = this.assembler.finish();
     if (entry === null || this.orphan) return;
     if (this.rules !== null) checkSecAddenda(entry, this.rules, this.ctx);
+    this.checkCategory(entry);
     if (entry.isNotificationOfChange) {
       this.excluded.notificationOfChange++;
       this.excluded.total++;
@@ -517,6 +524,22 @@ export class NachaParser {
       if (rdfi >= 0) monetary.addHash(rdfi);
     }
     this.sink.entry?.(entry);
+  }
+
+  /**
+   * moov-io/ach keeps forward entries and returns in separate batches (a return batch answers entries, it
+   * does not originate any). Notifications of change may join either, and so may an OFFSET entry, which
+   * balances a return batch without an addenda 99 of its own. Reported once per batch.
+   */
+  private checkCategory(entry: NachaEntry): void {
+    const category = entry.isNotificationOfChange ? 3 : entry.isReturn ? 2 : 1;
+    if (this.category === 0) {
+      this.category = category;
+    } else if (category !== 3 && category !== this.category && !this.categoryReported && entry.individualName.toUpperCase() !== 'OFFSET') {
+      this.categoryReported = true;
+      const what = (c: number) => (c === 1 ? 'a forward entry' : c === 2 ? 'a return' : 'a notification of change');
+      this.report(entry.line, 'entry_detail', 'record', 'mixed_entry_categories', `${what(category)} in a batch whose first entry is ${what(this.category)}; forward entries and returns go in separate batches`);
+    }
   }
 
   private onBatchControl(line: string, lineNo: number): void {

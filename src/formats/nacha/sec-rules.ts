@@ -8,13 +8,19 @@
 
 import type { RecordContext } from './records/context.js';
 import { isBlank } from './fields.js';
-import { TX_CREDIT, TX_RETURN_OR_NOC } from './transaction-codes.js';
+import { TX_CREDIT, TX_PRENOTE, TX_RETURN_OR_NOC, TX_ZERO_DOLLAR } from './transaction-codes.js';
 import type { NachaBatchHeader, NachaEntry } from './types.js';
 
 export interface SecRules {
   readonly sec: string;
   /** Every entry (returns included) must go this way; null: either. */
   readonly direction: 'debit' | 'credit' | null;
+  /** TEL: a batch described REVERSAL holds credits, which undo earlier debits. */
+  readonly reversalCredits: boolean;
+  /** Amounts must be 0 whatever the transaction code (acknowledgements, enrollments). */
+  readonly zeroAmount: boolean;
+  /** Amounts must be above 0 (MTE: a cash withdrawal). */
+  readonly positiveAmount: boolean;
   /** The service class that contradicts `direction` (220 for debit-only codes, 225 for CIE); 0 none. */
   readonly forbiddenServiceClass: number;
   /** Largest amount in cents; 0: no limit. */
@@ -39,6 +45,9 @@ export interface SecRules {
 
 const NONE: Omit<SecRules, 'sec'> = {
   direction: null,
+  reversalCredits: false,
+  zeroAmount: false,
+  positiveAmount: false,
   forbiddenServiceClass: 0,
   maxAmount: 0,
   transactionCodes: null,
@@ -64,15 +73,16 @@ const RULES: Record<string, SecRules> = {
   TRX: { ...NONE, sec: 'TRX', direction: 'debit' },
   CIE: { ...NONE, sec: 'CIE', direction: 'credit', forbiddenServiceClass: 225, maxAddenda05: 1 },
   // Acknowledgements carry no money: zero-dollar credits (24, 34), or a return / NOC of one (21, 31).
-  ACK: { ...NONE, sec: 'ACK', transactionCodes: new Set([24, 34]), maxAddenda05: 1 },
-  ATX: { ...NONE, sec: 'ATX', transactionCodes: new Set([21, 24, 31, 34]) },
+  ACK: { ...NONE, sec: 'ACK', transactionCodes: new Set([24, 34]), zeroAmount: true, maxAddenda05: 1 },
+  ATX: { ...NONE, sec: 'ATX', transactionCodes: new Set([21, 24, 31, 34]), zeroAmount: true },
   // Death notifications and enrollments are prenote credits (23, 33); only a federal agency (originator
   // status 2) sends a DNE.
-  DNE: { ...NONE, sec: 'DNE', transactionCodes: new Set([23, 33]), maxAddenda05: 1, addenda05Required: true, originatorStatusCode: '2' },
-  ENR: { ...NONE, sec: 'ENR', transactionCodes: new Set([23, 33]), companyEntryDescription: 'AUTOENROLL' },
+  DNE: { ...NONE, sec: 'DNE', transactionCodes: new Set([23, 33]), zeroAmount: true, maxAddenda05: 1, addenda05Required: true, originatorStatusCode: '2' },
+  ENR: { ...NONE, sec: 'ENR', transactionCodes: new Set([23, 33]), zeroAmount: true, companyEntryDescription: 'AUTOENROLL' },
+  TEL: { ...NONE, sec: 'TEL', direction: 'debit', reversalCredits: true },
   POS: { ...NONE, sec: 'POS', addenda02Required: true },
   SHR: { ...NONE, sec: 'SHR', addenda02Required: true },
-  MTE: { ...NONE, sec: 'MTE', addenda02Required: true },
+  MTE: { ...NONE, sec: 'MTE', addenda02Required: true, positiveAmount: true },
   PPD: { ...NONE, sec: 'PPD', maxAddenda05: 1 },
   CCD: { ...NONE, sec: 'CCD', maxAddenda05: 1 },
   WEB: { ...NONE, sec: 'WEB', maxAddenda05: 1 },
@@ -109,12 +119,26 @@ export function checkSecEntry(line: string, entry: NachaEntry, flags: number, ru
   const { report } = ctx;
   const lineNo = entry.line;
   const code = entry.transactionCode;
+  // A code the SEC code does not allow is reported once; what follows from its meaning is not judged.
+  let codeAllowed = flags !== 0;
   if (rules.transactionCodes !== null) {
-    if (code >= 0 && !rules.transactionCodes.has(code)) {
+    if (codeAllowed && !rules.transactionCodes.has(code)) {
+      codeAllowed = false;
       report(lineNo, 'entry_detail', 'transaction_code', 'invalid_transaction_code', `transaction code ${String(code).padStart(2, '0')} is not allowed in a ${rules.sec} batch (allowed: ${[...rules.transactionCodes].join(', ')})`);
     }
-  } else if (rules.direction !== null && flags !== 0 && ((flags & TX_CREDIT) !== 0) !== (rules.direction === 'credit')) {
-    report(lineNo, 'entry_detail', 'transaction_code', 'invalid_transaction_code', `transaction code ${code} is a ${(flags & TX_CREDIT) !== 0 ? 'credit' : 'debit'}; ${rules.sec} entries are ${rules.direction}s only${(flags & TX_RETURN_OR_NOC) !== 0 ? ' (returns included)' : ''}`);
+  } else if (rules.direction !== null && flags !== 0) {
+    const reversal = rules.reversalCredits && entry.batch.companyEntryDescription === 'REVERSAL';
+    const direction = reversal ? 'credit' : rules.direction;
+    if (((flags & TX_CREDIT) !== 0) !== (direction === 'credit')) {
+      report(lineNo, 'entry_detail', 'transaction_code', 'invalid_transaction_code', `transaction code ${code} is a ${(flags & TX_CREDIT) !== 0 ? 'credit' : 'debit'}; ${rules.sec} entries${reversal ? ' of a REVERSAL batch' : ''} are ${direction}s only${(flags & TX_RETURN_OR_NOC) !== 0 ? ' (returns included)' : ''}`);
+    }
+  }
+  // Prenote and zero-dollar codes already require 0 (amount_must_be_zero from the entry detail).
+  if (rules.zeroAmount && codeAllowed && entry.amount !== 0 && (flags & (TX_PRENOTE | TX_ZERO_DOLLAR)) === 0) {
+    report(lineNo, 'entry_detail', 'amount', 'amount_must_be_zero', `${rules.sec} entries carry no money but the amount is ${entry.amount} cents`);
+  }
+  if (rules.positiveAmount && entry.amount === 0) {
+    report(lineNo, 'entry_detail', 'amount', 'invalid_value', `${rules.sec} entries move money: the amount must be above 0`);
   }
   if (rules.maxAmount > 0 && entry.amount > rules.maxAmount) {
     report(lineNo, 'entry_detail', 'amount', 'amount_over_limit', `${rules.sec} entries are at most ${cents(rules.maxAmount)}; this one is ${cents(entry.amount)}`);
