@@ -18,6 +18,11 @@ function parseBatch(sec: string, serviceClassCode: WriterBatch['serviceClassCode
   return parseNacha(writeNacha(simpleFile(entries, { secCode: sec, serviceClassCode, ...overrides })), options);
 }
 
+/** A card entry (POS, SHR, MTE): card transaction type 01 (purchase), SHR card expiring 01/30. */
+function cardEntry(sec: string, overrides: Partial<WriterEntry> = {}): WriterEntry {
+  return entry({ discretionaryData: sec === 'MTE' ? '' : '01', individualId: sec === 'SHR' ? '0130DOC0000001' : '000123', ...overrides });
+}
+
 /** Line 3 is the first entry of simpleFile's one batch (line 1 file header, line 2 batch header). */
 const ENTRY = 3;
 
@@ -43,8 +48,9 @@ describe('NACHA rules of each SEC code (moov-io/ach default validation)', () => 
       ['CIE', 220, [entry({ transactionCode: 22, addenda05: ['BILL 42'] })]],
       ['ACK', 220, [entry({ transactionCode: 24, amount: 0 })]],
       ['ENR', 220, [entry({ transactionCode: 23, amount: 0, addenda05: ['22*12200004*3*123987654321*777777777*DOE*JOHN*0\\'] })], { companyEntryDescription: 'AUTOENROLL' }],
-      ['POS', 225, [entry({ rawAddenda: [addenda02(1)] })]],
-      ['MTE', 225, [entry({ rawAddenda: [addenda02(1)] })]],
+      ['POS', 225, [cardEntry('POS', { rawAddenda: [addenda02(1)] })]],
+      ['SHR', 200, [cardEntry('SHR', { rawAddenda: [addenda02(1)] }), cardEntry('SHR', { transactionCode: 22, discretionaryData: '11', rawAddenda: [addenda02(2)] })]],
+      ['MTE', 225, [cardEntry('MTE', { rawAddenda: [addenda02(1)] })]],
       ['WEB', 220, [entry({ transactionCode: 22, addenda05: ['ORDER 1'] })]],
     ];
     for (const [sec, serviceClass, entries, overrides] of cases) {
@@ -142,12 +148,31 @@ describe('NACHA rules of each SEC code (moov-io/ach default validation)', () => 
 
   test('POS, SHR and MTE forward entries carry an addenda 02; their returns need not', () => {
     for (const sec of ['POS', 'SHR', 'MTE']) {
-      const result = parseBatch(sec, 225, [entry({ rawAddenda: [addenda02(1)] }), entry()]);
+      const result = parseBatch(sec, 225, [cardEntry(sec, { rawAddenda: [addenda02(1)] }), cardEntry(sec)]);
       assert.deepEqual(where(result.errors), [`${ENTRY + 2}:entry_detail:addenda_record_indicator:missing_addenda`], sec);
       assert.match(result.errors[0]!.message, new RegExp(`a ${sec} entry needs an addenda 02`));
     }
-    const returned = parseBatch('POS', 225, [entry({ transactionCode: 26, rawAddenda: [addenda99(1)] })]);
+    const returned = parseBatch('POS', 225, [cardEntry('POS', { transactionCode: 26, rawAddenda: [addenda99(1)] })]);
     assert.deepEqual(where(returned.errors), []);
+  });
+
+  test('POS and SHR entries carry a card transaction type code; SHR a card expiration date; MTE and SHR terminals are in a US state', () => {
+    for (const sec of ['POS', 'SHR']) {
+      const result = parseBatch(sec, 225, [cardEntry(sec, { discretionaryData: '07', rawAddenda: [addenda02(1)] })]);
+      assert.deepEqual(where(result.errors), [`${ENTRY}:entry_detail:discretionary_data:invalid_value`], sec);
+      assert.match(result.errors[0]!.message, /card transaction type code .* got "07"/);
+    }
+    for (const expiration of ['1330', '0117', '0151', 'AB30']) {
+      const result = parseBatch('SHR', 225, [cardEntry('SHR', { individualId: `${expiration}DOC0000001`, rawAddenda: [addenda02(1)] })]);
+      assert.deepEqual(where(result.errors), [`${ENTRY}:entry_detail:individual_identification_number:invalid_date`], expiration);
+    }
+    const foreign = addenda02(1).slice(0, 77) + 'ON' + addenda02(1).slice(79);
+    for (const sec of ['MTE', 'SHR']) {
+      const result = parseBatch(sec, 225, [cardEntry(sec, { rawAddenda: [foreign] })]);
+      assert.deepEqual(where(result.errors), [`${ENTRY + 1}:addenda_02:terminal_state:invalid_value`], sec);
+    }
+    // POS terminals may be abroad.
+    assert.deepEqual(where(parseBatch('POS', 225, [cardEntry('POS', { rawAddenda: [foreign] })]).errors), []);
   });
 
   test('ACK, CCD, CIE, PPD and WEB entries carry at most one addenda 05; CTX entries more', () => {
@@ -173,7 +198,7 @@ describe('NACHA rules of each SEC code (moov-io/ach default validation)', () => 
     assert.deepEqual(where(reversal.errors), [`${ENTRY + 1}:entry_detail:transaction_code:invalid_transaction_code`]);
     assert.match(reversal.errors[0]!.message, /TEL entries of a REVERSAL batch are credits only/);
 
-    const mte = parseBatch('MTE', 225, [entry({ amount: 0, rawAddenda: [addenda02(1)] })]);
+    const mte = parseBatch('MTE', 225, [cardEntry('MTE', { amount: 0, rawAddenda: [addenda02(1)] })]);
     assert.deepEqual(where(mte.errors), [`${ENTRY}:entry_detail:amount:invalid_value`]);
 
     const atx = parseBatch('ATX', 220, [entry({ transactionCode: 21, amount: 500, individualName: '0000' })]);

@@ -33,6 +33,12 @@ export interface SecRules {
   readonly checkTruncationFieldsRequired: boolean;
   /** Forward entries (neither return nor NOC) need an addenda 02 (terminal information). */
   readonly addenda02Required: boolean;
+  /** The addenda 02 of a forward entry names a US state or territory as its terminal state. */
+  readonly terminalStateRequired: boolean;
+  /** Positions 77-78 hold a card transaction type code (POS, SHR). */
+  readonly cardTransactionType: boolean;
+  /** SHR: positions 40-43 are the card expiration date, MMYY. */
+  readonly cardExpirationDate: boolean;
   /** Most addenda 05 per entry; 0: no limit beyond the parser's. */
   readonly maxAddenda05: number;
   /** Forward entries need at least one addenda 05. */
@@ -54,6 +60,9 @@ const NONE: Omit<SecRules, 'sec'> = {
   checkSerialRequired: false,
   checkTruncationFieldsRequired: false,
   addenda02Required: false,
+  terminalStateRequired: false,
+  cardTransactionType: false,
+  cardExpirationDate: false,
   maxAddenda05: 0,
   addenda05Required: false,
   companyEntryDescription: null,
@@ -80,13 +89,25 @@ const RULES: Record<string, SecRules> = {
   DNE: { ...NONE, sec: 'DNE', transactionCodes: new Set([23, 33]), zeroAmount: true, maxAddenda05: 1, addenda05Required: true, originatorStatusCode: '2' },
   ENR: { ...NONE, sec: 'ENR', transactionCodes: new Set([23, 33]), zeroAmount: true, companyEntryDescription: 'AUTOENROLL' },
   TEL: { ...NONE, sec: 'TEL', direction: 'debit', reversalCredits: true },
-  POS: { ...NONE, sec: 'POS', addenda02Required: true },
-  SHR: { ...NONE, sec: 'SHR', addenda02Required: true },
-  MTE: { ...NONE, sec: 'MTE', addenda02Required: true, positiveAmount: true },
+  POS: { ...NONE, sec: 'POS', addenda02Required: true, cardTransactionType: true },
+  SHR: { ...NONE, sec: 'SHR', addenda02Required: true, cardTransactionType: true, cardExpirationDate: true, terminalStateRequired: true },
+  MTE: { ...NONE, sec: 'MTE', addenda02Required: true, terminalStateRequired: true, positiveAmount: true },
   PPD: { ...NONE, sec: 'PPD', maxAddenda05: 1 },
   CCD: { ...NONE, sec: 'CCD', maxAddenda05: 1 },
   WEB: { ...NONE, sec: 'WEB', maxAddenda05: 1 },
 };
+
+/**
+ * Card transaction type codes: purchase (01), cash (02), return reversal (03), purchase reversal (11),
+ * cash reversal (12), return (13), adjustment (21), miscellaneous (99).
+ */
+const CARD_TRANSACTION_TYPES: ReadonlySet<string> = new Set(['01', '02', '03', '11', '12', '13', '21', '99']);
+
+/** The 50 states, DC, and the territories American Samoa, Guam, Northern Mariana Islands, Puerto Rico and US Virgin Islands. */
+const US_STATES: ReadonlySet<string> = new Set(
+  ('AK AL AR AS AZ CA CO CT DC DE FL GA GU HI IA ID IL IN KS KY LA MA MD ME MI MN MO MP MS MT NC ND NE NH NJ NM ' +
+    'NV NY OH OK OR PA PR RI SC SD TN TX UT VA VI VT WA WI WV WY').split(' '),
+);
 
 export function rulesOf(sec: string): SecRules | null {
   return RULES[sec] ?? null;
@@ -146,6 +167,17 @@ export function checkSecEntry(line: string, entry: NachaEntry, flags: number, ru
   if (rules.checkSerialRequired && isBlank(line, 39, 54)) {
     report(lineNo, 'entry_detail', 'individual_identification_number', 'required_field', `${rules.sec} entries carry the check serial number (positions 40-54); it is blank`);
   }
+  if (rules.cardTransactionType && !CARD_TRANSACTION_TYPES.has(line.slice(76, 78))) {
+    report(lineNo, 'entry_detail', 'discretionary_data', 'invalid_value', `${rules.sec} entries carry a card transaction type code in positions 77-78 (01, 02, 03, 11, 12, 13, 21 or 99), got "${line.slice(76, 78)}"`);
+  }
+  if (rules.cardExpirationDate) {
+    // moov-io/ach accepts expiration years 18-50 (2018-2050).
+    const month = line.slice(39, 41);
+    const year = line.slice(41, 43);
+    if (!/^(0[1-9]|1[0-2])$/.test(month) || !/^[0-9]{2}$/.test(year) || year < '18' || year > '50') {
+      report(lineNo, 'entry_detail', 'individual_identification_number', 'invalid_date', `${rules.sec} card expiration date (positions 40-43) must be MMYY, month 01-12 and year 18-50, got "${line.slice(39, 43)}"`);
+    }
+  }
   if (rules.checkTruncationFieldsRequired) {
     if (isBlank(line, 54, 60)) report(lineNo, 'entry_detail', 'process_control_field', 'required_field', `${rules.sec} entries carry a process control field (positions 55-60); it is blank`);
     if (isBlank(line, 60, 76)) report(lineNo, 'entry_detail', 'item_research_number', 'required_field', `${rules.sec} entries carry an item research number (positions 61-76); it is blank`);
@@ -155,13 +187,17 @@ export function checkSecEntry(line: string, entry: NachaEntry, flags: number, ru
 /** Addenda rules, once all the entry's addenda are in. Returns and NOCs carry their own addenda instead. */
 export function checkSecAddenda(entry: NachaEntry, rules: SecRules, ctx: RecordContext): void {
   if (rules.maxAddenda05 === 0 && !rules.addenda02Required && !rules.addenda05Required) return;
+  const forward = !entry.isReturn && !entry.isNotificationOfChange;
   let count02 = 0;
   let count05 = 0;
   for (const addenda of entry.addenda) {
-    if (addenda.type === '02') count02++;
-    else if (addenda.type === '05') count05++;
+    if (addenda.type === '02') {
+      count02++;
+      if (forward && rules.terminalStateRequired && !US_STATES.has(addenda.terminalState.toUpperCase())) {
+        ctx.report(addenda.line, 'addenda_02', 'terminal_state', 'invalid_value', `terminal state "${addenda.terminalState}" is not a US state or territory`);
+      }
+    } else if (addenda.type === '05') count05++;
   }
-  const forward = !entry.isReturn && !entry.isNotificationOfChange;
   if (rules.maxAddenda05 > 0 && count05 > rules.maxAddenda05) {
     ctx.report(entry.line, 'entry_detail', 'addenda_record_indicator', 'too_many_addenda', `a ${rules.sec} entry carries at most ${rules.maxAddenda05} addenda 05; this one has ${count05}`);
   }
