@@ -3,8 +3,8 @@
 // each is an error here: a check conversion credited instead of debited, an RCK above its limit or a POS
 // entry without its terminal addenda is not a payment anyone can post as written.
 //
-// Most SEC codes (PPD, CCD, WEB, TEL, CTX, ...) have no rule beyond their layout and addenda types, so
-// rulesOf returns null for them and the parser does no per-entry work.
+// SEC codes without rules of their own (CTX, COR, ADV; IAT is checked through its addenda) get null from
+// rulesOf, and the parser does no per-entry work for them.
 
 import type { RecordContext } from './records/context.js';
 import { isBlank } from './fields.js';
@@ -207,9 +207,4 @@ export function checkSecAddenda(entry: NachaEntry, rules: SecRules, ctx: RecordC
   if (forward && rules.addenda05Required && count05 === 0) {
     ctx.report(entry.line, 'entry_detail', 'addenda_record_indicator', 'missing_addenda', `a ${rules.sec} entry needs an addenda 05; none follows`);
   }
-}
-
-/** The SEC codes with rules of their own, for docs/nacha.md's sync test. */
-export function secCodesWithRules(): string[] {
-  return Object.keys(RULES).sort();
 }
