@@ -213,6 +213,48 @@ describe('NACHA as moov-io/ach reads it', () => {
   });
 });
 
+describe('NACHA rules of each SEC code, on moov-io/ach corpus files broken in one place', () => {
+  // Each valid file, changed in the one field a rule of its SEC code looks at, is rejected with that
+  // rule's located error and nothing else (test/nacha/sec-rules.test.ts covers every rule).
+  const cases: { file: string; change: (lines: string[]) => string[]; errors: (lines: string[]) => string[] }[] = [
+    {
+      file: 'rck-debit.ach',
+      change: (lines) => lines.map((line) => (line.startsWith('5') ? put(line, 54, 'CHECKS    ') : line)),
+      errors: (lines) => [`${indexOf(lines, '5') + 1}:batch_header:company_entry_description:invalid_value`],
+    },
+    {
+      file: 'arc-debit.ach',
+      change: (lines) => lines.map((line) => (line.startsWith('6') ? put(line, 40, ' '.repeat(15)) : line)),
+      errors: (lines) => [`${indexOf(lines, '6') + 1}:entry_detail:individual_identification_number:required_field`],
+    },
+    {
+      file: 'pos-debit.ach',
+      change: (lines) => lines.map((line) => (line.startsWith('6') ? put(line, 77, '07') : line)),
+      errors: (lines) => [`${indexOf(lines, '6') + 1}:entry_detail:discretionary_data:invalid_value`],
+    },
+    {
+      file: 'mte-read.ach',
+      change: (lines) => lines.map((line) => (line.startsWith('702') ? put(line, 78, 'ON') : line)),
+      errors: (lines) => [`${indexOf(lines, '702') + 1}:addenda_02:terminal_state:invalid_value`],
+    },
+    {
+      file: 'cie-credit.ach',
+      change: (lines) => lines.map((line) => (line.startsWith('5') || line.startsWith('8') ? put(line, 2, '225') : line)),
+      errors: (lines) => [`${indexOf(lines, '5') + 1}:batch_header:service_class_code:invalid_service_class`],
+    },
+  ];
+  for (const { file, change, errors } of cases) {
+    test(`${file}: valid as moov-io/ach wrote it, rejected when one field breaks its SEC code's rule`, (t) => {
+      if (!requireTestdata(t)) return;
+      const lines = corpusLines(file);
+      assert.deepEqual(parse(lines).errors, [], 'the corpus file imports');
+      const result = parse(change(lines));
+      assert.equal(result.ok, false);
+      assert.deepEqual(where(result.errors), errors(lines));
+    });
+  }
+});
+
 /**
  * Inserts an IAT addenda after line `at` and fixes the counts it changes (batch and file entry/addenda
  * counts, block count), so the file stays balanced.

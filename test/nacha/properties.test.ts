@@ -181,7 +181,8 @@ function printable(max: number, min = 0): fc.Arbitrary<string> {
 
 const digits8 = fc.stringMatching(/^[0-9]{8}$/);
 
-function entryArb(codes: number[], withAddenda: boolean): fc.Arbitrary<WriterEntry> {
+/** `maxAddenda`: addenda 05 per entry its SEC code allows (TEL none, PPD, CCD and WEB one). */
+function entryArb(codes: number[], maxAddenda: number): fc.Arbitrary<WriterEntry> {
   return fc
     .record({
       transactionCode: fc.constantFrom(...codes),
@@ -191,7 +192,7 @@ function entryArb(codes: number[], withAddenda: boolean): fc.Arbitrary<WriterEnt
       individualId: printable(15),
       individualName: printable(22),
       discretionaryData: printable(2),
-      addenda05: fc.array(printable(80), { maxLength: withAddenda ? 3 : 0 }),
+      addenda05: fc.array(printable(80), { maxLength: maxAddenda }),
     })
     .map((entry) => (ZERO_CODES.has(entry.transactionCode) ? { ...entry, amount: 0 } : entry));
 }
@@ -206,9 +207,11 @@ const batchArb: fc.Arbitrary<WriterBatch> = fc
     effectiveEntryDate: fc.constantFrom('240116', '991231', '000229', '      ', '000000'),
     odfi: digits8,
   })
+  // TEL entries are debits (moov-io/ach): a TEL batch is never credits-only.
+  .map((header) => (header.secCode === 'TEL' && header.serviceClassCode === 220 ? { ...header, serviceClassCode: 225 as const } : header))
   .chain((header) => {
-    const codes = header.serviceClassCode === 220 ? CREDIT_CODES : header.serviceClassCode === 225 ? DEBIT_CODES : [...CREDIT_CODES, ...DEBIT_CODES];
-    return fc.array(entryArb(codes, header.secCode !== 'TEL'), { minLength: 1, maxLength: 6 }).map((entries) => ({ ...header, entries }));
+    const codes = header.serviceClassCode === 220 ? CREDIT_CODES : header.serviceClassCode === 225 || header.secCode === 'TEL' ? DEBIT_CODES : [...CREDIT_CODES, ...DEBIT_CODES];
+    return fc.array(entryArb(codes, header.secCode === 'TEL' ? 0 : 1), { minLength: 1, maxLength: 6 }).map((entries) => ({ ...header, entries }));
   });
 
 const fileArb: fc.Arbitrary<WriterFile> = fc.record({

@@ -169,7 +169,9 @@ export class EntryAssembler {
     if (this.declaredAddenda >= 0 && this.declaredAddenda !== count) {
       report(entry.line, 'entry_detail', 'number_of_addenda_records', 'addenda_count_mismatch', `the entry says ${this.declaredAddenda} addenda records follow, ${count} do`);
     }
-    if (this.variant === 'iat' && this.iatSeen !== 0b1111111) {
+    // An IAT notification of change answers with an addenda 98, not the seven IAT addenda (moov-io/ach
+    // reads IAT corrections without them).
+    if (this.variant === 'iat' && this.iatSeen !== 0b1111111 && !entry.isNotificationOfChange) {
       const missing: number[] = [];
       for (let type = 10; type <= 16; type++) if ((this.iatSeen & (1 << (type - 10))) === 0) missing.push(type);
       report(entry.line, 'entry_detail', 'addenda_record_indicator', 'missing_iat_addenda', `IAT entry lacks mandatory addenda ${missing.join(', ')}`);

@@ -16,15 +16,18 @@ import { LineSplitter } from './line-splitter.js';
 import { Tally } from './tally.js';
 import { type NachaOptions, type ResolvedNachaOptions, resolveOptions } from './options.js';
 import { ADV_BATCH_CONTROL_LAYOUT, BATCH_CONTROL_LAYOUT, parseBatchControl } from './records/batch-control.js';
-import { BATCH_HEADER_LAYOUT, IAT_BATCH_HEADER_LAYOUT, parseBatchHeader } from './records/batch-header.js';
+import { BATCH_HEADER_LAYOUT, IAT_BATCH_HEADER_LAYOUT, isIatBatchHeader, parseBatchHeader } from './records/batch-header.js';
 import type { RecordContext } from './records/context.js';
 import { declaredAddendaCount, layoutForVariant, parseEntryDetail } from './records/entry-detail.js';
 import { ADV_FILE_CONTROL_LAYOUT, FILE_CONTROL_LAYOUT, parseFileControl } from './records/file-control.js';
 import { FILE_HEADER_LAYOUT, parseFileHeader } from './records/file-header.js';
-import { allowedAddenda, type EntryVariant, entryVariantOf } from './sec-codes.js';
+import { ADDENDA_98, ADDENDA_99, ADDENDA_IAT, allowedAddenda, type EntryVariant, entryVariantOf } from './sec-codes.js';
+import { checkSecAddenda, checkSecBatchHeader, checkSecEntry, rulesOf, type SecRules } from './sec-rules.js';
+import { guessedTransactionCodeFlags, transactionCodeFlags } from './transaction-codes.js';
 import type {
   NachaBatchControl,
   NachaBatchHeader,
+  NachaEntry,
   NachaExcludedCounts,
   NachaFileControl,
   NachaFileHeader,
@@ -134,6 +137,11 @@ export class NachaParser {
   private batchTally = new Tally();
   private variant: EntryVariant = 'standard';
   private allowed = 0;
+  /** The batch SEC code's own rules (sec-rules.ts); null for most codes. */
+  private rules: SecRules | null = null;
+  /** The first entry's category (0 none yet, 1 forward, 2 return, 3 NOC); a batch does not mix 1 and 2. */
+  private category = 0;
+  private categoryReported = false;
   /** Previous trace number of the batch as a number (15 digits fit in a double exactly); -1 for none. */
   private lastTrace = -1;
   /** The batch header's ODFI identification as a number, -1 when not numeric. */
@@ -377,7 +385,7 @@ export class NachaParser {
       if (!this.orphan) this.report(lineNo, 'batch_control', 'record_type', 'missing_batch_control', `the batch opened at line ${this.batch.line} is not closed by a batch control record before the batch header at line ${lineNo}`);
       this.closeBatch(null);
     }
-    const isIat = line.charCodeAt(50) === 73 && line.startsWith('IAT', 50);
+    const isIat = isIatBatchHeader(line);
     this.checkCharacters(line, lineNo, 'batch_header', isIat ? IAT_BATCH_HEADER_LAYOUT : BATCH_HEADER_LAYOUT);
     const header = parseBatchHeader(line, lineNo, this.ctx);
 
@@ -397,8 +405,13 @@ export class NachaParser {
     this.batchOdfi = digits(line, 79, 87);
     this.orphan = false;
     this.batchTally = new Tally();
-    this.variant = entryVariantOf(header.secCode);
-    this.allowed = allowedAddenda(header.secCode);
+    // An IAT notification of change (COR, IATCOR) has IAT entries answered by addenda 98 (or 99).
+    this.variant = isIat ? 'iat' : entryVariantOf(header.secCode);
+    this.allowed = isIat && header.secCode !== 'IAT' ? ADDENDA_98 | ADDENDA_99 | ADDENDA_IAT : allowedAddenda(header.secCode);
+    this.rules = isIat ? null : rulesOf(header.secCode);
+    this.category = 0;
+    this.categoryReported = false;
+    if (this.rules !== null) checkSecBatchHeader(header, this.rules, this.ctx);
     this.lastTrace = -1;
     this.batchTotal++;
     this.state = State.Batch;
@@ -416,6 +429,11 @@ export class NachaParser {
     const variant = this.variant;
     this.checkCharacters(line, lineNo, 'entry_detail', layoutForVariant(variant));
     const entry = parseEntryDetail(line, lineNo, this.batch, variant, this.ctx);
+    if (this.rules !== null) {
+      const code = entry.transactionCode;
+      const flags = transactionCodeFlags(code) || (this.options.allowUnknownTransactionCodes ? guessedTransactionCodeFlags(code) : 0);
+      checkSecEntry(line, entry, flags, this.rules, this.ctx);
+    }
 
     const trace = digits(line, 79, 94);
     if (trace < 0) {
@@ -460,6 +478,7 @@ export class NachaParser {
     this.batchTally = new Tally();
     this.variant = 'standard';
     this.allowed = allowedAddenda('');
+    this.rules = null;
     this.lastTrace = -1;
     this.state = State.Batch;
   }
@@ -485,6 +504,8 @@ export class NachaParser {
     const addenda = this.assembler.addendaCount;
     const entry = this.assembler.finish();
     if (entry === null || this.orphan) return;
+    if (this.rules !== null) checkSecAddenda(entry, this.rules, this.ctx);
+    this.checkCategory(entry);
     if (entry.isNotificationOfChange) {
       this.excluded.notificationOfChange++;
       this.excluded.total++;
@@ -503,6 +524,22 @@ export class NachaParser {
       if (rdfi >= 0) monetary.addHash(rdfi);
     }
     this.sink.entry?.(entry);
+  }
+
+  /**
+   * moov-io/ach keeps forward entries and returns in separate batches (a return batch answers entries, it
+   * does not originate any). Notifications of change may join either, and so may an OFFSET entry, which
+   * balances a return batch without an addenda 99 of its own. Reported once per batch.
+   */
+  private checkCategory(entry: NachaEntry): void {
+    const category = entry.isNotificationOfChange ? 3 : entry.isReturn ? 2 : 1;
+    if (this.category === 0) {
+      this.category = category;
+    } else if (category !== 3 && category !== this.category && !this.categoryReported && entry.individualName.toUpperCase() !== 'OFFSET') {
+      this.categoryReported = true;
+      const what = (c: number) => (c === 1 ? 'a forward entry' : c === 2 ? 'a return' : 'a notification of change');
+      this.report(entry.line, 'entry_detail', 'record', 'mixed_entry_categories', `${what(category)} in a batch whose first entry is ${what(this.category)}; forward entries and returns go in separate batches`);
+    }
   }
 
   private onBatchControl(line: string, lineNo: number): void {

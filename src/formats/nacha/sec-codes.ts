@@ -42,8 +42,9 @@ export function entryVariantOf(sec: string): EntryVariant {
   }
 }
 
-// Addenda type codes, as bits, allowed after an entry of each SEC code. Returns (99) and notifications
-// of change (98) may follow any entry: they are how an RDFI answers whatever it received.
+// Addenda type codes, as bits, allowed after an entry of each SEC code. Returns (99) may follow any
+// entry: they are how an RDFI answers whatever it received. Notifications of change (98) travel in COR
+// batches only (moov-io/ach rejects an addenda 98 elsewhere).
 export const ADDENDA_02 = 1;
 export const ADDENDA_05 = 2;
 export const ADDENDA_98 = 4;
@@ -56,7 +57,8 @@ const ADDENDA_02_SEC: ReadonlySet<string> = new Set(['MTE', 'POS', 'SHR']);
 export function allowedAddenda(sec: string): number {
   // An unknown SEC code is reported once on its batch header; its addenda are not second-guessed.
   if (!KNOWN.has(sec)) return ADDENDA_02 | ADDENDA_05 | ADDENDA_98 | ADDENDA_99 | ADDENDA_IAT;
-  let allowed = ADDENDA_98 | ADDENDA_99;
+  let allowed = ADDENDA_99;
+  if (sec === 'COR') allowed |= ADDENDA_98;
   if (sec === 'IAT') return allowed | ADDENDA_IAT;
   if (ADDENDA_05_SEC.has(sec)) allowed |= ADDENDA_05;
   if (ADDENDA_02_SEC.has(sec)) allowed |= ADDENDA_02;

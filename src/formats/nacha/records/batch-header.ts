@@ -49,10 +49,19 @@ export const IAT_BATCH_HEADER_LAYOUT: Layout = [
 
 const R = 'batch_header';
 
+/**
+ * IAT batches, and IAT notifications of change: SEC code COR with IATCOR in positions 5-20, which use the
+ * IAT layouts for the header and its entries (moov-io/ach reads them so).
+ */
+export function isIatBatchHeader(line: string): boolean {
+  const sec = line.slice(50, 53);
+  return sec === 'IAT' || (sec === 'COR' && text(line, 4, 20) === 'IATCOR');
+}
+
 export function parseBatchHeader(line: string, lineNo: number, ctx: RecordContext): NachaBatchHeader {
   const { report } = ctx;
   const secCode = line.slice(50, 53);
-  const isIat = secCode === 'IAT';
+  const isIat = isIatBatchHeader(line);
 
   const serviceClassCode = digits(line, 1, 4);
   if (serviceClassCode !== 200 && serviceClassCode !== 220 && serviceClassCode !== 225 && serviceClassCode !== 280) {
