@@ -3,8 +3,10 @@
 // sizes and checks what landed; it is a correctness check (exit 1 on any mismatch), never a timing one.
 //
 // Options: --quick, --rows N (CSV rows), --nacha-entries N, --json-records N, --clients N,
-// --only csv,nacha,json,parse, --db sqlite,postgres, --workers N (extra `sluice worker` processes),
-// --interval MS (status sampling), --runs N (parse repetitions), --profile (serve under --cpu-prof, top
+// --only csv,nacha,json,parse,scaleout, --db sqlite,postgres, --workers 1,2,4 (scaleout: one run per count of
+// `sluice worker` processes; given without --only, runs scaleout alone), --uploads N and --upload-rows N
+// (scaleout: concurrent uploads, rows each), --extra-workers N (csv, nacha, json: `sluice worker` processes
+// beside serve's embedded worker), --interval MS (status sampling), --runs N (parse repetitions), --profile (serve under --cpu-prof, top
 // self-time functions printed), --env KEY=VALUE (Sluice setting for the run, repeatable), --out FILE,
 // --keep-inputs, --skip-schema-reference (no load into Sluice's own records table: saves time at 5M rows).
 
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../test/support/shared.js';
-import { writeCsv } from './inputs/csv.js';
+import { CSV_PREFIX, writeCsv } from './inputs/csv.js';
 import { writeNachaFile } from './inputs/nacha.js';
 import { JSON_PREFIX } from './inputs/json.js';
 import { rowsTotals, type ExpectedTotals } from './inputs/rows.js';
@@ -30,6 +32,7 @@ import { jsonScenario } from './scenarios/json.js';
 import { parseCsvScenario, parseNachaScenarios } from './scenarios/parse.js';
 import type { RunOptions, ScenarioResult, Sizes } from './scenarios/types.js';
 import { uploadScenario } from './scenarios/uploads.js';
+import { scaleoutScenario, type ScaleoutInput } from './scenarios/scaleout.js';
 import type { Backend } from './support/databases.js';
 import { killAll } from './support/sluice.js';
 import { check } from './support/verify.js';
@@ -44,6 +47,9 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     db: { type: 'string' },
     workers: { type: 'string' },
+    'extra-workers': { type: 'string' },
+    uploads: { type: 'string' },
+    'upload-rows': { type: 'string' },
     interval: { type: 'string' },
     runs: { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -84,8 +90,14 @@ const sizes: Sizes = {
   jsonBatch: 1000,
   jsonClients: count('clients', args.clients, 8),
   nachaPerBatch: 1000,
+  scaleoutUploads: count('uploads', args.uploads, 8),
+  scaleoutRowsPerUpload: count('upload-rows', args['upload-rows'], quick ? 2_500 : 250_000),
 };
-const scenarios = list('only', args.only, ['parse', 'csv', 'nacha', 'json'] as const);
+const SCENARIOS = ['parse', 'csv', 'nacha', 'json', 'scaleout'] as const;
+// The full default run leaves scaleout out (it is item 8's question, ~8 minutes of its own: `--workers 1,2,4`
+// or `--only scaleout`); --quick runs everything, scaleout included. --workers alone means the scale-out run.
+const scenarios =
+  args.only !== undefined ? list('only', args.only, SCENARIOS) : args.workers !== undefined ? (['scaleout'] as const).slice() : quick ? [...SCENARIOS] : SCENARIOS.filter((s) => s !== 'scaleout');
 const backends = list<Backend>('db', args.db, ['sqlite', 'postgres'] as const);
 const sluiceEnv: Record<string, string> = {};
 for (const pair of args.env ?? []) {
@@ -101,15 +113,16 @@ const profileDir = args.profile ? join(REPO_ROOT, '.bench', 'profiles', stamp) :
 const options: RunOptions = {
   sizes,
   quick,
-  workers: count('workers', args.workers, 0, 0),
+  extraWorkers: count('extra-workers', args['extra-workers'], 0, 0),
   intervalMs: count('interval', args.interval, 100),
   profileDir,
   sluiceEnv,
 };
 const parseRuns = count('runs', args.runs, quick ? 1 : 3);
+const scaleoutWorkers = (args.workers ?? '1,2,4').split(',').map((w) => count('workers', w.trim(), 1));
 // Only the default full run replaces the committed results; anything else (quick, a subset, other sizes)
 // goes to .bench/, which git ignores.
-const defaultFull = !quick && args.rows === undefined && args['nacha-entries'] === undefined && args['json-records'] === undefined && args.only === undefined && args.db === undefined && args.env === undefined && args.workers === undefined;
+const defaultFull = !quick && args.rows === undefined && args['nacha-entries'] === undefined && args['json-records'] === undefined && args.only === undefined && args.db === undefined && args.env === undefined && args.workers === undefined && args['extra-workers'] === undefined && args.uploads === undefined && args['upload-rows'] === undefined;
 const out = args.out ?? (defaultFull ? join(REPO_ROOT, 'bench', 'results', 'latest.json') : join(REPO_ROOT, '.bench', `${quick ? 'quick' : 'run'}-${stamp}.json`));
 
 const log = (line: string) => console.log(line);
@@ -135,8 +148,10 @@ async function withReference(
     const refCheck = check(`reference loaded`, expectedRows, ref.rows);
     // Not in --quick: it explains a gap, it checks nothing that the reference does not.
     const schema = quick || args['skip-schema-reference'] ? null : await sluiceSchemaReference(backend, rowsFile, bulkRequests);
+    const schemaRowsPerSecond = schema && schema.rows / schema.seconds;
     return {
       ...result,
+      engine: result.engine && { ...result.engine, schemaRatio: schemaRowsPerSecond ? round(result.engine.rowsPerSecond / schemaRowsPerSecond) : null },
       reference: { name: ref.name, rows: ref.rows, seconds: round(ref.seconds), rowsPerSecond: Math.round(refRowsPerSecond) },
       schemaReference: schema && { rows: schema.rows, seconds: round(schema.seconds), rowsPerSecond: Math.round(schema.rows / schema.seconds) },
       ratio: result.rowsPerSecond === null ? null : round(result.rowsPerSecond / refRowsPerSecond),
@@ -149,7 +164,7 @@ async function withReference(
 }
 
 function printResult(r: ScenarioResult): void {
-  const label = `${r.scenario}${r.db === 'none' ? '' : ` [${r.db}]`}`;
+  const label = `${r.scenario}${r.variant ? ` (${r.variant})` : ''}${r.db === 'none' ? '' : ` [${r.db}]`}`;
   if (r.error) log(`  ${label}: ERROR\n${r.error.split('\n').map((l) => `    ${l}`).join('\n')}`);
   else {
     const schema = r.schemaReference ? ` (into Sluice's own records table: ${r.schemaReference.rowsPerSecond.toLocaleString('en-US')} rows/s)` : '';
@@ -157,6 +172,9 @@ function printResult(r: ScenarioResult): void {
     const latency = r.statusLatencyMs ? `, status p50 ${r.statusLatencyMs.p50} ms p99 ${r.statusLatencyMs.p99} ms (${r.statusLatencyMs.samples} samples)` : '';
     const rss = r.peakRssMb === null ? '' : `, peak RSS ${r.peakRssMb} MB`;
     log(`  ${label}: ${r.rows.toLocaleString('en-US')} rows in ${r.seconds} s = ${r.rowsPerSecond?.toLocaleString('en-US')} rows/s${ref}${rss}${latency}; phases ${JSON.stringify(r.phases)}; load ${r.load.start} -> ${r.load.end}`);
+    if (r.engine) log(`  ${label}: engine alone (claim to completed) ${r.engine.seconds} s = ${r.engine.rowsPerSecond.toLocaleString('en-US')} rows/s${r.engine.schemaRatio === null ? '' : `, ${r.engine.schemaRatio} x the load into Sluice's own records table`}`);
+    if (r.workerPeakRssMb !== undefined) log(`  ${label}: peak RSS of the largest sluice worker ${r.workerPeakRssMb} MB`);
+    if (r.activity) log(`  ${label}: activity ${JSON.stringify(r.activity)}`);
   }
   for (const c of r.checks.filter((c) => !c.ok)) log(`    MISMATCH ${c.name}: expected ${String(c.expected)}, got ${String(c.actual)}`);
   for (const note of r.notes ?? []) log(`    note: ${note}`);
@@ -195,7 +213,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const startedAll = performance.now();
 const loadBefore = uptimeLine();
 log(`sluice bench${quick ? ' --quick' : ''}: ${scenarios.join(', ')} on ${backends.join(', ')}`);
-log(`  sizes: ${JSON.stringify(sizes)}${options.workers ? `, ${options.workers} extra worker process(es)` : ''}${Object.keys(sluiceEnv).length ? `, env ${JSON.stringify(sluiceEnv)}` : ''}`);
+log(`  sizes: ${JSON.stringify(sizes)}${scenarios.includes('scaleout') ? `, scaleout with ${scaleoutWorkers.join(', ')} worker process(es)` : ''}${options.extraWorkers ? `, ${options.extraWorkers} extra worker process(es)` : ''}${Object.keys(sluiceEnv).length ? `, env ${JSON.stringify(sluiceEnv)}` : ''}`);
 log(`  before: ${loadBefore}`);
 const machine = await describeMachine(backends.includes('postgres'));
 log(`  machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres ?? '-'}, SQLite ${machine.sqlite}, Sluice from ${machine.sluiceFrom}`);
@@ -204,7 +222,9 @@ const results: ScenarioResult[] = [];
 try {
   const needCsv = scenarios.includes('csv') || scenarios.includes('parse');
   const needNacha = scenarios.includes('nacha') || scenarios.includes('parse');
-  const files = { csv: join(inputs, 'bench.csv'), nacha: join(inputs, 'bench.ach'), csvRows: join(inputs, 'csv.rows'), nachaRows: join(inputs, 'nacha.rows'), jsonRows: join(inputs, 'json.rows') };
+  const files = { csv: join(inputs, 'bench.csv'), nacha: join(inputs, 'bench.ach'), csvRows: join(inputs, 'csv.rows'), nachaRows: join(inputs, 'nacha.rows'), jsonRows: join(inputs, 'json.rows'), scaleoutRows: join(inputs, 'scaleout.rows') };
+  const scaleoutRows = sizes.scaleoutUploads * sizes.scaleoutRowsPerUpload;
+  let scaleout: ScaleoutInput | undefined;
   let csvTotals: ExpectedTotals | undefined;
   let nachaTotals: ExpectedTotals | undefined;
   let jsonTotals: ExpectedTotals | undefined;
@@ -221,10 +241,21 @@ try {
     log(`  input: NACHA file of ${sizes.nachaEntries.toLocaleString('en-US')} entries in ${written.batches} batches, ${(written.bytes / 1024 ** 2).toFixed(1)} MB (${elapsed(t)})`);
   }
   if (scenarios.includes('json')) jsonTotals = rowsTotals(sizes.jsonRecords, JSON_PREFIX);
+  if (scenarios.includes('scaleout')) {
+    t = performance.now();
+    scaleout = { files: [], perFile: [], totals: rowsTotals(scaleoutRows, CSV_PREFIX) };
+    for (let k = 0; k < sizes.scaleoutUploads; k++) {
+      const file = join(inputs, `scaleout-${k}.csv`);
+      scaleout.files.push(file);
+      scaleout.perFile.push((await writeCsv(file, sizes.scaleoutRowsPerUpload, k * sizes.scaleoutRowsPerUpload)).totals);
+    }
+    log(`  input: ${sizes.scaleoutUploads} CSV files of ${sizes.scaleoutRowsPerUpload.toLocaleString('en-US')} rows (${elapsed(t)})`);
+  }
   t = performance.now();
   if (scenarios.includes('csv')) await writeRowsFile(files.csvRows, csvReferenceRows(sizes.csvRows));
   if (scenarios.includes('nacha')) await writeRowsFile(files.nachaRows, nachaReferenceRows(files.nacha));
   if (scenarios.includes('json')) await writeRowsFile(files.jsonRows, jsonReferenceRows(sizes.jsonRecords, sizes.jsonBatch));
+  if (scenarios.includes('scaleout')) await writeRowsFile(files.scaleoutRows, csvReferenceRows(scaleoutRows, sizes.scaleoutRowsPerUpload));
   log(`  input: reference rows written (${elapsed(t)})`);
 
   const record = (r: ScenarioResult) => {
@@ -236,6 +267,18 @@ try {
       log(`parse (${parseRuns} run${parseRuns === 1 ? '' : 's'} each, median)`);
       record(await parseCsvScenario(files.csv, csvTotals!, parseRuns));
       for (const result of await parseNachaScenarios(files.nacha, nachaTotals!, parseRuns)) record(result);
+      continue;
+    }
+    if (scenario === 'scaleout') {
+      // Several worker processes on one database is PostgreSQL's case (SQLite has one writer).
+      if (!backends.includes('postgres')) {
+        log('scaleout: skipped (PostgreSQL only, and --db leaves it out)');
+        continue;
+      }
+      for (const workers of scaleoutWorkers) {
+        log(`scaleout [postgres], ${sizes.scaleoutUploads} uploads x ${sizes.scaleoutRowsPerUpload.toLocaleString('en-US')} rows, ${workers} sluice worker process(es)`);
+        record(await withReference(() => scaleoutScenario(workers, scaleout!, options), 'postgres', files.scaleoutRows, scaleoutRows, sizes.scaleoutUploads));
+      }
       continue;
     }
     for (const backend of backends) {
@@ -260,7 +303,7 @@ log(`before: ${loadBefore}`);
 log(`after:  ${loadAfter}`);
 if (!quick) {
   log('');
-  log('targets (issue 4):');
+  log('targets (issues 4 and 12):');
   log(targetsText(verdicts));
   log('');
   log(markdownTable(results));
@@ -269,7 +312,7 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
   out,
   `${JSON.stringify(
-    { generatedAt: new Date().toISOString(), mode: quick ? 'quick' : 'full', sizes, workers: options.workers, sluiceEnv, machine, load: { before: loadBefore, after: loadAfter }, seconds: Math.round((performance.now() - startedAll) / 1000), results, targets: quick ? [] : verdicts },
+    { generatedAt: new Date().toISOString(), mode: quick ? 'quick' : 'full', sizes, extraWorkers: options.extraWorkers, ...(scenarios.includes('scaleout') ? { scaleoutWorkers } : {}), sluiceEnv, machine, load: { before: loadBefore, after: loadAfter }, seconds: Math.round((performance.now() - startedAll) / 1000), results, targets: quick ? [] : verdicts },
     null,
     2,
   )}\n`,

@@ -30,12 +30,13 @@ export function csvLine(i: number): string {
   return `${row.date},${amount},"${row.description.replaceAll('"', '""')}",${row.externalId}\n`;
 }
 
-export async function writeCsv(path: string, count: number): Promise<{ totals: ExpectedTotals; bytes: number }> {
+/** Rows `first` to `first + count - 1` of the generator: the scale-out's files are consecutive slices of one set. */
+export async function writeCsv(path: string, count: number, first = 0): Promise<{ totals: ExpectedTotals; bytes: number }> {
   const out = createWriteStream(path);
   const totals = emptyTotals();
   let bytes = 0;
   let chunk = 'date,amount,description,external_id\n';
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < first + count; i++) {
     chunk += csvLine(i);
     const row = benchRow(i, CSV_PREFIX);
     addToTotals(totals, row.amount, row.direction);

@@ -12,10 +12,11 @@ import type { RecordValues } from './rows-file.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 
-export function* csvReferenceRows(count: number): Generator<RecordValues> {
+/** `perRequest`: rows per upload when the rows came as several files (scaleout), each its own request. */
+export function* csvReferenceRows(count: number, perRequest = count): Generator<RecordValues> {
   for (let i = 0; i < count; i++) {
     const r = benchRow(i, CSV_PREFIX);
-    yield [1, 1, r.externalId, r.date, r.amount, r.direction, 'USD', r.description, '{}', 'csv_upload', 1, i, 1, NOW, NOW];
+    yield [1, 1, r.externalId, r.date, r.amount, r.direction, 'USD', r.description, '{}', 'csv_upload', Math.floor(i / perRequest) + 1, i % perRequest, 1, NOW, NOW];
   }
 }
 

@@ -6,7 +6,7 @@ import { jsonBatchBody } from '../inputs/json.js';
 import type { ExpectedTotals } from '../inputs/rows.js';
 import type { Backend } from '../support/databases.js';
 import { checkBulkRequests, checkRecords, streamId } from '../support/verify.js';
-import { deadlineMs, measureIngest, round, STREAM } from './harness.js';
+import { deadlineMs, measureIngest, round, STREAM, waitUntilDrained } from './harness.js';
 import type { RunOptions } from './types.js';
 
 export function jsonScenario(backend: Backend, totals: ExpectedTotals, options: RunOptions) {
@@ -31,18 +31,7 @@ export function jsonScenario(backend: Backend, totals: ExpectedTotals, options: 
     await Promise.all(Array.from({ length: clients }, client));
     const posted = performance.now();
 
-    // Pending first, then processing: nothing goes back to pending here, so two empty answers in this order
-    // mean every request has ended.
-    const deadline = Date.now() + deadlineMs(total);
-    for (;;) {
-      const pending = await env.api.call('GET', `/v1/bulk_requests?data_stream_key=${STREAM}&status=pending&limit=1`);
-      const processing = pending.body.data && (pending.body.data as unknown[]).length === 0
-        ? await env.api.call('GET', `/v1/bulk_requests?data_stream_key=${STREAM}&status=processing&limit=1`)
-        : pending;
-      if ((processing.body.data as unknown[] | undefined)?.length === 0) break;
-      if (Date.now() > deadline) throw new Error('JSON bulk requests did not all end before the deadline');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntilDrained(env.api, deadlineMs(total), STREAM);
     const done = performance.now();
     const stream = await streamId(env.sql, STREAM);
     const checks = [...(await checkBulkRequests(env.sql, stream, requests, totals)), ...(await checkRecords(env.sql, stream, totals))];

@@ -3,12 +3,14 @@
 import type { LatencySummary } from '../support/latency.js';
 import type { Check } from '../support/verify.js';
 
-export type ScenarioName = 'csv' | 'nacha' | 'json' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
+export type ScenarioName = 'csv' | 'nacha' | 'json' | 'scaleout' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
 export type DatabaseName = 'sqlite' | 'postgres' | 'none';
 
 export interface ScenarioResult {
   scenario: ScenarioName;
   db: DatabaseName;
+  /** What sets this run apart from others of its scenario (scaleout: the number of worker processes). */
+  variant?: string;
   rows: number;
   seconds: number | null;
   rowsPerSecond: number | null;
@@ -19,8 +21,18 @@ export interface ScenarioResult {
   schemaReference?: { rows: number; seconds: number; rowsPerSecond: number } | null;
   /** Sluice rows/s divided by the reference's. */
   ratio: number | null;
+  /**
+   * The engine alone: the wall time during which at least one of the scenario's bulk requests was between
+   * its claim (`started_at`) and `completed_at`, upload and staging excluded; its rows/s against the load
+   * into Sluice's own records table (`schemaReference`), whose target is 0.8.
+   */
+  engine?: { seconds: number; rowsPerSecond: number; schemaRatio: number | null } | null;
   /** VmHWM of the `sluice serve` process, MiB (parse scenarios: of the parser's own process). */
   peakRssMb: number | null;
+  /** VmHWM of the largest `sluice worker` process, MiB, when the run had any. */
+  workerPeakRssMb?: number | null;
+  /** Scaleout: where the CPU and the database's backends spent the run (support/activity.ts). */
+  activity?: unknown;
   /** GET /v1/bulk_requests/{id}, sampled while the ingest ran. */
   statusLatencyMs: LatencySummary | null;
   /** 1-minute load average when the scenario started and ended (the machine is shared). */
@@ -38,13 +50,16 @@ export interface Sizes {
   jsonBatch: number;
   jsonClients: number;
   nachaPerBatch: number;
+  /** scaleout: concurrent uploads, and rows in each. */
+  scaleoutUploads: number;
+  scaleoutRowsPerUpload: number;
 }
 
 export interface RunOptions {
   sizes: Sizes;
   quick: boolean;
-  /** Extra `sluice worker` processes beside serve's embedded worker. */
-  workers: number;
+  /** Extra `sluice worker` processes beside serve's embedded worker (csv, nacha, json). */
+  extraWorkers: number;
   /** Status sampling interval. */
   intervalMs: number;
   /** Directory for serve's --cpu-prof output, when profiling. */

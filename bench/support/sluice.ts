@@ -86,8 +86,9 @@ export interface Server extends SluiceProcess {
   url: string;
 }
 
-export async function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
-  const child = start(['serve'], { PORT: '0', HOST: '127.0.0.1', ...env }, nodeFlags);
+/** `serveFlags` go to `sluice serve` (`--no-worker`: API only). */
+export async function startServer(env: Record<string, string>, nodeFlags: string[] = [], serveFlags: string[] = []): Promise<Server> {
+  const child = start(['serve', ...serveFlags], { PORT: '0', HOST: '127.0.0.1', ...env }, nodeFlags);
   const url = await listeningUrl(child, 120_000);
   return { ...child, url };
 }
