@@ -179,7 +179,7 @@ for (const backend of BACKENDS) {
           idempotencyKey: null, requestHash: null, options: {}, parsing: true, now,
         });
         const items = indexes.map((index) => ({ index, rowNumber: null, payload: JSON.stringify(sampleRecord(stream, index)) }));
-        await addItems(trx, t.store, row.id, items, true, now);
+        await addItems(trx, row.id, items, true, now);
         return row.id;
       });
       await t.drain();
@@ -206,7 +206,7 @@ for (const backend of BACKENDS) {
           environmentId, source: 'bulk_api', onConflict: 'error', dryRun: false, filename: null, dataStreamId: null,
           idempotencyKey: null, requestHash: null, options: {}, parsing: true, now,
         });
-        await addItems(trx, t.store, row.id, [0, 1, 2, 3, 4].map((index) => ({ index, rowNumber: null, payload: wide(index) })), true, now);
+        await addItems(trx, row.id, [0, 1, 2, 3, 4].map((index) => ({ index, rowNumber: null, payload: wide(index) })), true, now);
         return row.id;
       });
       const claimed = await claimRequest(t.store.db, t.store.caps, 'w', Date.now(), engine.leaseMs);

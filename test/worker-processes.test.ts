@@ -44,7 +44,7 @@ async function stageLargeRequest(store: Store, environmentId: number, stream: st
         payload: JSON.stringify(sampleRecord(stream, from + k)),
       }));
       from += items.length;
-      await addItems(trx, store, row.id, items, from >= count, now);
+      await addItems(trx, row.id, items, from >= count, now);
     } while (from < count);
     return row.id;
   });

@@ -118,7 +118,7 @@ export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
         // data_stream_id null: the streams it targets are written beside it, for their health and busy checks.
         if (streamKey === undefined) await recordTargetStreams(trx, environmentId, inserted.row.id, streamKeysOf(body.records));
         const items = body.records.map((record, index) => ({ index, rowNumber: null, payload: JSON.stringify(record) }));
-        return { row: await addItems(trx, store, inserted.row.id, items, true, at), created: true };
+        return { row: await addItems(trx, inserted.row.id, items, true, at), created: true };
       });
 
       if (!created) {

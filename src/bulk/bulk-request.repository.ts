@@ -4,7 +4,9 @@ import type { Store } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { Keyset } from '../http/pagination.js';
-import { copyItems, stageItems, type StagedItem } from '../engine/sql/stage-items.js';
+import { stageSegment } from '../engine/sql/stage-segment.js';
+import { decodeSegment, SEGMENT_MAX_CHARS, SEGMENT_ITEMS, type StagedItem } from '../engine/segment-codec.js';
+import { rowNumbersOf, segmentAt } from './segment.repository.js';
 import type { BulkRequestTable, BulkSource, BulkStatus, OnConflict } from './bulk-request.table.js';
 import { UNRETRYABLE_KINDS } from './upload-failure-kinds.js';
 import { copyTargetStreams } from './bulk-request-stream.repository.js';
@@ -82,18 +84,21 @@ export async function insertBulkRequest(trx: Transaction<Database>, req: NewBulk
 }
 
 /**
- * Stages items and sets the total. With `finished`, the request becomes claimable (`parsing` off), and a
- * request with nothing to do completes at once with progress 100 (SPEC 18).
+ * Stages items and sets the total. The items make one segment (a JSON request, an upload's flush) unless they
+ * exceed a segment's bounds (SEGMENT_ITEMS, SEGMENT_MAX_CHARS). With `finished`, the request becomes
+ * claimable (`parsing` off), and a request with nothing to do completes at once with progress 100 (SPEC 18).
  */
-export async function addItems(
-  trx: Transaction<Database>,
-  store: Store,
-  bulkRequestId: number,
-  items: StagedItem[],
-  finished: boolean,
-  now: number,
-): Promise<BulkRequestRow> {
-  await stageItems(trx, store, bulkRequestId, items);
+export async function addItems(trx: Transaction<Database>, bulkRequestId: number, items: StagedItem[], finished: boolean, now: number): Promise<BulkRequestRow> {
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < items.length; i++) {
+    chars += items[i]!.payload.length;
+    if (i + 1 - start >= SEGMENT_ITEMS || chars >= SEGMENT_MAX_CHARS || i === items.length - 1) {
+      await stageSegment(trx, bulkRequestId, start === 0 && i === items.length - 1 ? items : items.slice(start, i + 1));
+      start = i + 1;
+      chars = 0;
+    }
+  }
   return countStagedItems(trx, bulkRequestId, items.length, finished, now).executeTakeFirstOrThrow();
 }
 
@@ -113,30 +118,14 @@ export function countStagedItems(db: Kysely<Database>, bulkRequestId: number, co
 }
 
 /**
- * `addItems` for a batch of an upload, in a transaction of its own, by `COPY` where the database has it
- * (`copyFrom`): the batch is one stream of lines instead of array literals. The request's update is the
- * same statement as `addItems` runs, compiled by Kysely and sent on the same connection.
+ * One segment of an upload (SLUICE_STAGE_BATCH items or SEGMENT_MAX_CHARS, cut by the caller), in a
+ * transaction of its own: the file streams on while earlier segments are on disk.
  */
 export async function addUploadBatch(store: Store, bulkRequestId: number, items: StagedItem[], now: number): Promise<BulkRequestRow> {
-  if (!store.caps.copyFrom || store.raw.kind !== 'postgres') {
-    return store.db.transaction().execute((trx) => addItems(trx, store, bulkRequestId, items, false, now));
-  }
-  const client = await store.raw.pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    await copyItems(client, bulkRequestId, items);
-    const update = countStagedItems(store.db, bulkRequestId, items.length, false, now).compile();
-    const result = await client.query<BulkRequestRow>(update.sql, update.parameters as unknown[]);
-    await client.query('COMMIT');
-    return result.rows[0]!;
-  } catch (error) {
-    // A connection that cannot even roll back goes back to the pool as broken, to be replaced.
-    await client.query('ROLLBACK').catch(() => (broken = true));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  return store.db.transaction().execute(async (trx) => {
+    await stageSegment(trx, bulkRequestId, items);
+    return countStagedItems(trx, bulkRequestId, items.length, false, now).executeTakeFirstOrThrow();
+  });
 }
 
 export async function findBulkRequest(db: Kysely<Database>, environmentId: number, id: number): Promise<BulkRequestRow | undefined> {
@@ -213,15 +202,7 @@ export async function resultsPage(db: Kysely<Database>, bulkRequestId: number, o
     LIMIT ${limit} OFFSET ${offset}
   `.execute(db);
   if (rows.rows.length === 0) return [];
-  const indexes = rows.rows.map((r) => r.item_index);
-  const numbers = await db
-    .selectFrom('bulk_request_items')
-    .select(['item_index', 'row_number'])
-    .where('bulk_request_id', '=', bulkRequestId)
-    .where('item_index', 'in', indexes)
-    .where('row_number', 'is not', null)
-    .execute();
-  const rowNumberOf = new Map(numbers.map((n) => [n.item_index, n.row_number]));
+  const rowNumberOf = await rowNumbersOf(db, bulkRequestId, rows.rows.map((r) => r.item_index));
   return rows.rows.map((r) => ({
     index: r.item_index,
     status: r.status,
@@ -347,27 +328,13 @@ export async function retryBulkRequest(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const copied = await sql`
-    INSERT INTO bulk_request_items (bulk_request_id, item_index, row_number, payload)
-    SELECT ${created.id}, i.item_index, i.row_number, i.payload
-    FROM bulk_request_items i
-    WHERE i.bulk_request_id = ${parent.id}
-      AND (i.item_index >= ${parent.next_index}
-        OR EXISTS (SELECT 1 FROM bulk_request_results r
-                   WHERE r.bulk_request_id = ${parent.id} AND r.item_index = i.item_index AND r.status IN ('failed', 'skipped')))
-  `.execute(trx);
+  const { total, first } = await copyRetryItems(trx, parent, created.id);
   if (parent.data_stream_id === null) await copyTargetStreams(trx, parent.id, created.id);
-  const total = Number(copied.numAffectedRows ?? 0n);
-  const next = await trx
-    .selectFrom('bulk_request_items')
-    .select((eb) => eb.fn.min('item_index').as('first'))
-    .where('bulk_request_id', '=', created.id)
-    .executeTakeFirst();
   return trx
     .updateTable('bulk_requests')
     .set({
       total_items: total,
-      next_index: next?.first ?? 0,
+      next_index: first ?? 0,
       parsing: 0,
       ...(total === 0 ? { status: 'completed' as const, completed_at: now } : {}),
     })
@@ -376,16 +343,109 @@ export async function retryBulkRequest(
     .executeTakeFirstOrThrow();
 }
 
-/** Failed (and optionally skipped) items with their original payloads, in index order, a page at a time. */
-export async function failedItemsAfter(db: Kysely<Database>, bulkRequestId: number, afterIndex: number, includeSkipped: boolean, limit: number) {
-  return db
-    .selectFrom('bulk_request_results as r')
-    .innerJoin('bulk_request_items as i', (join) => join.onRef('i.bulk_request_id', '=', 'r.bulk_request_id').onRef('i.item_index', '=', 'r.item_index'))
-    .select(['r.item_index', 'r.status', 'r.error_code', 'r.error', 'i.row_number', 'i.payload'])
-    .where('r.bulk_request_id', '=', bulkRequestId)
-    .where('r.item_index', '>', afterIndex)
-    .where('r.status', 'in', includeSkipped ? ['failed', 'skipped'] : ['failed'])
-    .orderBy('r.item_index')
+/**
+ * The child's items, copied into segments of its own (docs/engine.md, "Retry"): a child reads like any other
+ * request, and nothing has to follow a chain of parents. Segments wholly at or after the parent's checkpoint
+ * (never processed) are copied row for row inside the database, as they are. Only segments before it that
+ * hold a failed or skipped item, or straddle the checkpoint, are decoded, filtered and re-encoded, one at a
+ * time; so a request cancelled early costs one INSERT ... SELECT, and a fully processed one costs its
+ * failures' segments.
+ */
+async function copyRetryItems(trx: Transaction<Database>, parent: BulkRequestRow, childId: number): Promise<{ total: number; first: number | null }> {
+  const checkpoint = parent.next_index;
+  const retried = sql<boolean>`EXISTS (SELECT 1 FROM bulk_request_results r
+    WHERE r.bulk_request_id = s.bulk_request_id AND r.item_index >= s.first_index AND r.item_index <= s.last_index
+      AND r.status IN ('failed', 'skipped'))`;
+  const partial = await sql<{ first_index: number }>`
+    SELECT first_index FROM bulk_request_segments s
+    WHERE s.bulk_request_id = ${parent.id} AND s.first_index < ${checkpoint} AND (s.last_index >= ${checkpoint} OR ${retried})
+    ORDER BY first_index`.execute(trx);
+  let total = 0;
+  let first: number | null = null;
+  let buffer: StagedItem[] = [];
+  let bufferedChars = 0;
+  const flush = async () => {
+    if (buffer.length === 0) return;
+    await stageSegment(trx, childId, buffer);
+    total += buffer.length;
+    first ??= buffer[0]!.index;
+    buffer = [];
+    bufferedChars = 0;
+  };
+  for (const { first_index: start } of partial.rows) {
+    const segment = await segmentAt(trx, parent.id, start);
+    if (!segment) continue;
+    const again = await trx
+      .selectFrom('bulk_request_results')
+      .select('item_index')
+      .where('bulk_request_id', '=', parent.id)
+      .where('item_index', '>=', segment.first_index)
+      .where('item_index', '<=', segment.last_index)
+      .where('status', 'in', ['failed', 'skipped'])
+      .execute();
+    const retry = new Set(again.map((r) => r.item_index));
+    for (const item of decodeSegment(segment)) {
+      if (item.item_index < checkpoint && !retry.has(item.item_index)) continue;
+      buffer.push({ index: item.item_index, rowNumber: item.row_number, payload: item.payload });
+      bufferedChars += item.payload.length;
+      if (buffer.length >= SEGMENT_ITEMS || bufferedChars >= SEGMENT_MAX_CHARS) await flush();
+    }
+  }
+  await flush();
+  const whole = await sql<{ items: number | null; first: number | null }>`
+    SELECT SUM(item_count) AS items, MIN(first_index) AS first FROM bulk_request_segments
+    WHERE bulk_request_id = ${parent.id} AND first_index >= ${checkpoint}`.execute(trx);
+  const wholeItems = Number(whole.rows[0]?.items ?? 0);
+  if (wholeItems > 0) {
+    await sql`
+      INSERT INTO bulk_request_segments (bulk_request_id, first_index, last_index, item_count, bytes, indexes, row_numbers, payload)
+      SELECT ${childId}, first_index, last_index, item_count, bytes, indexes, row_numbers, payload FROM bulk_request_segments
+      WHERE bulk_request_id = ${parent.id} AND first_index >= ${checkpoint}`.execute(trx);
+    total += wholeItems;
+    first ??= Number(whole.rows[0]!.first);
+  }
+  return { total, first };
+}
+
+export interface FailedItem {
+  item_index: number;
+  status: 'failed' | 'skipped';
+  error_code: string | null;
+  error: string | null;
+  row_number: number | null;
+  payload: string;
+}
+
+/**
+ * Failed (and optionally skipped) items with their original payloads, in index order, a page at a time:
+ * the page's results first, then only the segments that hold them, decoded one at a time.
+ */
+export async function failedItemsAfter(db: Kysely<Database>, bulkRequestId: number, afterIndex: number, includeSkipped: boolean, limit: number): Promise<FailedItem[]> {
+  const results = await db
+    .selectFrom('bulk_request_results')
+    .select(['item_index', 'status', 'error_code', 'error'])
+    .where('bulk_request_id', '=', bulkRequestId)
+    .where('item_index', '>', afterIndex)
+    .where('status', 'in', includeSkipped ? ['failed', 'skipped'] : ['failed'])
+    .orderBy('item_index')
     .limit(limit)
     .execute();
+  if (results.length === 0) return [];
+  const page: FailedItem[] = [];
+  // One seek per segment that holds a result of the page; segments between sparse failures are never read.
+  for (let at = 0; at < results.length; ) {
+    const segment = await segmentAt(db, bulkRequestId, results[at]!.item_index);
+    if (!segment) {
+      at++;
+      continue;
+    }
+    const last = Number(segment.last_index);
+    const wanted = new Map<number, (typeof results)[number]>();
+    for (; at < results.length && results[at]!.item_index <= last; at++) wanted.set(results[at]!.item_index, results[at]!);
+    for (const item of decodeSegment(segment)) {
+      const result = wanted.get(item.item_index);
+      if (result) page.push({ ...result, status: result.status as FailedItem['status'], row_number: item.row_number, payload: item.payload });
+    }
+  }
+  return page;
 }

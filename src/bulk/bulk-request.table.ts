@@ -46,16 +46,25 @@ export interface BulkRequestTable {
 }
 
 /** One staged item: written before the 202 so it can never be lost. */
-export interface BulkRequestItemTable {
+/**
+ * A block of a request's staged items (SPEC §4): one row per few thousand items, never one per item.
+ * Encoding: src/engine/segments/segment-codec.ts.
+ */
+export interface BulkRequestSegmentTable {
   bulk_request_id: number;
-  item_index: number;
-  /** 1-based line in the uploaded file (null for JSON). */
-  row_number: number | null;
-  /** The item as submitted: the JSON record, the CSV cells, or the parsed NACHA entry. */
+  first_index: number;
+  last_index: number;
+  item_count: number;
+  /** Characters of payload, newlines included. */
+  bytes: number;
+  /** Null when the items are first_index..last_index without gaps; else their indexes, comma-separated. */
+  indexes: string | null;
+  /** Null when no item has one (JSON); else one per item, comma-separated, empty for none. */
+  row_numbers: string | null;
+  /** The items as submitted (the JSON record, the CSV cells, the mapped NACHA entry), one JSON text a line. */
   payload: string;
 }
 
-/** Outcomes that are not a created record: failures, skips, and every outcome of a dry run. */
 export interface BulkRequestResultTable {
   bulk_request_id: number;
   item_index: number;

@@ -3,7 +3,7 @@ import type { EnvironmentTable } from '../keys/environment.table.js';
 import type { DataStreamTable } from '../streams/data-stream.table.js';
 import type { PropertyDefinitionTable } from '../properties/property-definition.table.js';
 import type { RecordTable } from '../records/record.table.js';
-import type { BulkRequestItemTable, BulkRequestResultTable, BulkRequestStreamTable, BulkRequestTable } from '../bulk/bulk-request.table.js';
+import type { BulkRequestSegmentTable, BulkRequestResultTable, BulkRequestStreamTable, BulkRequestTable } from '../bulk/bulk-request.table.js';
 import type { ImportBatchTable } from '../imports/import-batch.table.js';
 import type { StreamOperationTable } from '../operations/operation.table.js';
 import type { StreamRecordCountTable } from '../streams/record-count.table.js';
@@ -16,7 +16,7 @@ export interface Database {
   property_definitions: PropertyDefinitionTable;
   records: RecordTable;
   bulk_requests: BulkRequestTable;
-  bulk_request_items: BulkRequestItemTable;
+  bulk_request_segments: BulkRequestSegmentTable;
   bulk_request_results: BulkRequestResultTable;
   bulk_request_streams: BulkRequestStreamTable;
   import_batches: ImportBatchTable;

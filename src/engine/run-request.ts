@@ -7,7 +7,7 @@ import type { ClaimedRequest } from './sql/claim-request.js';
 import { readFence } from './sql/fence.js';
 import { finishRequest } from './sql/finish-request.js';
 import { expireLease, releaseLease, REQUEST_JOB, startHeartbeat } from './sql/row-job.js';
-import { readItems } from './sql/read-items.js';
+import { itemReader } from './sql/read-items.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 import { retryingFaults } from './fault-retry.js';
 
@@ -99,8 +99,10 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
   const recordsContext = { environmentId: request.environment_id, bulkRequestId: id, source: RECORD_SOURCE[request.source] };
   let nextIndex = request.next_index;
   let processed = request.processed_items;
+  // One reader per run: it keeps the segment in hand decoded, for the chunks that follow in it.
+  const reader = itemReader(store.db, id);
   const load = async (from: number) => {
-    const { items, cut } = await readItems(store.db, id, from, config.chunkSize);
+    const { items, cut } = await reader.read(from, config.chunkSize);
     const prepared: PreparedChunk = items.length > 0 ? await prepareChunk(store, request, items, decode) : { candidates: [], failures: [] };
     return { items, prepared, complete: !cut && items.length < config.chunkSize };
   };

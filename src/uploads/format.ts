@@ -1,5 +1,5 @@
 import type { UploadLimits } from '../config.js';
-import type { StagedItem } from '../engine/sql/stage-items.js';
+import type { StagedItem } from '../engine/segment-codec.js';
 import type { UploadOptions } from './upload-options.js';
 
 /** A problem with the file as a whole (SPEC §5): it ends the upload `failed`, and nothing is processed. */

@@ -6,7 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import { addUploadBatch, insertBulkRequest, type BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import { canonicalJson } from '../bulk/idempotency.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
-import type { StagedItem } from '../engine/sql/stage-items.js';
+import { SEGMENT_MAX_CHARS, type StagedItem } from '../engine/segment-codec.js';
 import type { DataStreamRow } from '../streams/data-stream.repository.js';
 import { failUpload, finishUpload, heartbeatUpload, type UploadFailure } from './upload.repository.js';
 import type { FileError, Format, FormatHandler, ItemSink } from './format.js';
@@ -54,14 +54,11 @@ async function* metered(body: AsyncIterable<Buffer>, maxBytes: number, hash: Ret
   }
 }
 
-/** Characters of payload staged per transaction at most, whatever the row count. */
-const STAGE_BATCH_CHARS = 4 * 1024 * 1024;
-
 const fileError = (code: string, message: string, line: number | null = null, field: string | null = null): FileError => ({ line, field, code, message });
 
 /**
  * SPEC §5: the request exists from the first byte (`parsing: true`), the file is parsed as it streams and
- * its items are staged a batch per transaction, so memory stays bounded whatever the size. When the last
+ * its items are staged a segment per transaction, so memory stays bounded whatever the size. When the last
  * item is staged the request becomes `pending` for the workers. Whole-file problems, an oversized file, a
  * cancel or a client that goes away all end the request `failed`/`cancelled` with its staged items
  * removed: nothing of a file that was not received whole is ever processed.
@@ -121,8 +118,8 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
     push(rowNumber, payload) {
       buffer.push({ index: nextIndex++, rowNumber, payload });
       bufferedBytes += payload.length;
-      // Wide rows flush by size too: a batch (and the statement that writes it) stays a few MiB.
-      return buffer.length >= limits.stageBatch || bufferedBytes >= STAGE_BATCH_CHARS ? flush() : undefined;
+      // One segment per flush, in its own transaction. Wide rows flush by size too: a segment stays a few MiB.
+      return buffer.length >= limits.stageBatch || bufferedBytes >= SEGMENT_MAX_CHARS ? flush() : undefined;
     },
   };
 

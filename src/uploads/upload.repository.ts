@@ -27,7 +27,7 @@ export async function failUpload(store: Store, id: number, now: number, failure:
     ...(failure.kind === 'upload_cancelled' ? {} : { errors: failure.errors.slice(0, MAX_REPORTED_ERRORS), error_count: failure.errorCount }),
   };
   return store.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('bulk_request_items').where('bulk_request_id', '=', id).execute();
+    await trx.deleteFrom('bulk_request_segments').where('bulk_request_id', '=', id).execute();
     return trx
       .updateTable('bulk_requests')
       .set((eb) => ({

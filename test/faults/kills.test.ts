@@ -79,6 +79,10 @@ for (const backend of BACKENDS) {
         const row = await store.db.selectFrom('bulk_requests').selectAll().where('parsing', '=', 1).executeTakeFirst();
         return row && row.total_items > 0 ? row : undefined;
       }, 60_000, 5);
+      const segmentsOf = async (id: number) =>
+        Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM bulk_request_segments WHERE bulk_request_id = ${id}`.execute(store.db)).rows[0]?.n);
+      // Killed with segments committed and more on the way: the staging path itself is what dies.
+      assert.ok((await segmentsOf(staging.id)) > 0, 'segments were being staged');
       server.kill('SIGKILL');
       await server.exited;
       assert.equal(await sending, 'connection lost', 'the client never got a 202');
@@ -87,6 +91,8 @@ for (const backend of BACKENDS) {
       await waitFor('the interrupted upload to be ended', async () => (await bulkRequest(store, staging.id)).status === 'failed', 60_000, 50);
       const failed = await bulkRequest(store, staging.id);
       assert.match(failed.error_details ?? '', /upload_interrupted/);
+      assert.equal(failed.total_items, 0);
+      assert.equal(await segmentsOf(staging.id), 0, 'nothing of the cut file stays staged');
       await assertLandedExactly(store, 'staging', new Expected());
 
       const id = await uploadCsv(api, 'staging', 0, ROWS);

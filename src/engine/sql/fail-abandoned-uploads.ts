@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 
 /**
  * An upload whose API process died mid-file stays `parsing` with no heartbeat. Workers sweep such requests
- * on their poll: `failed` with `upload_interrupted`, staged items removed (nothing of a file that was not
+ * on their poll: `failed` with `upload_interrupted`, staged segments removed (nothing of a file that was not
  * received whole is processed). `parsing` rows are few and `pending`, so the partial index of live requests
  * keeps this cheap; the heartbeat (every SLUICE_HEARTBEAT_MS while bytes arrive) keeps live uploads out.
  */
@@ -23,7 +23,7 @@ export async function failAbandonedUploads(db: Kysely<Database>, now: number, st
   return db.transaction().execute(async (trx) => {
     const ids = (await staleQuery.execute(trx)).rows.map((r) => r.id);
     if (ids.length === 0) return ids;
-    await trx.deleteFrom('bulk_request_items').where('bulk_request_id', 'in', ids).execute();
+    await trx.deleteFrom('bulk_request_segments').where('bulk_request_id', 'in', ids).execute();
     await trx
       .updateTable('bulk_requests')
       .set({ status: 'failed', parsing: 0, total_items: 0, completed_at: now, error_message: message, error_details: details })

@@ -1,19 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { decodeSegment, lowerBound, type EncodedSegment, type ItemRow } from '../segment-codec.js';
 
-export interface ItemRow {
-  item_index: number;
-  row_number: number | null;
-  payload: string;
-}
-
-/** Windows grow to at most this many chunk sizes while a sparse retry is read. */
-const MAX_SPAN_CHUNKS = 64;
+export type { ItemRow };
 
 /**
  * Characters of payload in one chunk at most, whatever its item count: 1,000 rows of 10 KB would otherwise
- * be 10 MB read, parsed and written at once (twice over, with the next chunk read ahead). Uploads stage by
- * the same bound (src/uploads/ingest-upload.ts).
+ * be 10 MB parsed and written at once (twice over, with the next chunk read ahead). Uploads cut segments by
+ * the same bound (src/uploads/ingest-upload.ts), so a segment never holds much more than a chunk's worth.
  */
 export const CHUNK_PAYLOAD_CHARS = 4 * 1024 * 1024;
 
@@ -23,59 +17,75 @@ export interface ItemsRead {
   cut: boolean;
 }
 
+export interface ItemReader {
+  /** The next chunk from `fromIndex` on: at most `limit` items and, after its first, CHUNK_PAYLOAD_CHARS of payload. */
+  read(fromIndex: number, limit: number): Promise<ItemsRead>;
+}
+
+interface DecodedSegment {
+  first: number;
+  last: number;
+  items: ItemRow[];
+}
+
 /**
- * The next chunk after the checkpoint: at most `limit` items and, after its first item, at most
- * CHUNK_PAYLOAD_CHARS of payload. Read outside the chunk's transaction: staged items never change, so
- * validation can run before the transaction opens and locks are held only while writing.
- *
- * Every read is bounded on both sides (`item_index >= from AND item_index < from + span`), never "the next
- * `limit` items after `from`". Right after a large upload the table has no statistics for the new rows, and
- * PostgreSQL then plans the open-ended form as a bitmap scan of *every* item after the checkpoint plus a
- * sort: measured 15 ms per chunk at 50,000 items left, growing with the file (quadratic over a request).
- * A bounded window costs at most its own rows whatever the plan. Items of a first run are contiguous
- * (0..n-1), so one window of `limit` reads a whole chunk; a retry keeps its parent's indexes, with gaps, so
- * windows double while they come back short, up to MAX_SPAN_CHUNKS chunks, until the last item is passed.
- * The payload bound is a running sum in the same statement, so rows beyond it are never sent.
+ * Reads a request's staged items chunk by chunk, outside the chunk's transaction: segments never change once
+ * the request is claimable, so validation runs before the transaction opens and locks are held only while
+ * writing. The segment holding the current position is decoded once and kept, so a 2,000-item segment costs
+ * one row read and one `split` for its two 1,000-item chunks. Finding a segment is a seek on the primary key
+ * (bulk_request_id, first_index): the last one starting at or before the position, else the first after it
+ * (a retry's indexes have gaps). Both are bounded by the key whatever the table's statistics, which matters
+ * right after a large upload (PostgreSQL planned an open-ended read of new per-item rows as a sort of all).
  */
-export async function readItems(db: Kysely<Database>, bulkRequestId: number, fromIndex: number, limit: number): Promise<ItemsRead> {
-  const items: ItemRow[] = [];
-  let budget = CHUNK_PAYLOAD_CHARS;
-  let from = fromIndex;
-  let span = limit;
-  let last: number | null | undefined;
-  for (;;) {
-    const need = limit - items.length;
-    const result = await sql<ItemRow & { before: number; size: number }>`
-      SELECT item_index, row_number, payload, before, size FROM (
-        SELECT item_index, row_number, payload, LENGTH(payload) AS size,
-          SUM(LENGTH(payload)) OVER (ORDER BY item_index ROWS UNBOUNDED PRECEDING) - LENGTH(payload) AS before
-        FROM (
-          SELECT item_index, row_number, payload FROM bulk_request_items
-          WHERE bulk_request_id = ${bulkRequestId} AND item_index >= ${from} AND item_index < ${from + span}
-          ORDER BY item_index
-          LIMIT ${need}
-        ) w
-      ) c
-      WHERE before < ${budget}
-      ORDER BY item_index
-    `.execute(db);
-    for (const row of result.rows) items.push({ item_index: row.item_index, row_number: row.row_number, payload: row.payload });
-    // Whatever starts within the budget comes whole (so even one huge item makes a chunk); once the budget
-    // is spent the chunk ends, and the next one starts at the first item left out.
-    const lastRow = result.rows.at(-1);
-    const spent = lastRow ? lastRow.before + lastRow.size : 0;
-    if (spent >= budget && items.length < limit) return { items, cut: true };
-    budget -= spent;
-    if (items.length === limit) return { items, cut: false };
-    from += span;
-    // Only when a window comes back short: is there anything beyond it? (MAX uses the index whatever the statistics.)
-    if (last === undefined) {
-      const max = await sql<{ last: number | null }>`
-        SELECT MAX(item_index) AS last FROM bulk_request_items WHERE bulk_request_id = ${bulkRequestId}
-      `.execute(db);
-      last = max.rows[0]?.last ?? null;
+export function itemReader(db: Kysely<Database>, bulkRequestId: number): ItemReader {
+  let current: DecodedSegment | undefined;
+
+  const fetch = async (condition: 'at' | 'after', index: number): Promise<EncodedSegment | undefined> => {
+    const result =
+      condition === 'at'
+        ? await sql<EncodedSegment>`
+            SELECT first_index, last_index, item_count, bytes, indexes, row_numbers, payload FROM bulk_request_segments
+            WHERE bulk_request_id = ${bulkRequestId} AND first_index <= ${index} ORDER BY first_index DESC LIMIT 1`.execute(db)
+        : await sql<EncodedSegment>`
+            SELECT first_index, last_index, item_count, bytes, indexes, row_numbers, payload FROM bulk_request_segments
+            WHERE bulk_request_id = ${bulkRequestId} AND first_index > ${index} ORDER BY first_index LIMIT 1`.execute(db);
+    return result.rows[0];
+  };
+
+  /** The segment holding `index`, or the first after it; undefined past the last item. */
+  const segmentFrom = async (index: number): Promise<DecodedSegment | undefined> => {
+    if (current && current.first <= index && index <= current.last) return current;
+    let row: EncodedSegment | undefined;
+    if (current && index === current.last + 1) {
+      // Reading on in order: the next segment is the first after the one in hand.
+      row = await fetch('after', current.last);
+    } else {
+      row = await fetch('at', index);
+      if (!row || Number(row.last_index) < index) row = await fetch('after', index);
     }
-    if (last === null || from > last) return { items, cut: false };
-    span = Math.min(span * 2, limit * MAX_SPAN_CHUNKS);
-  }
+    current = row ? { first: Number(row.first_index), last: Number(row.last_index), items: decodeSegment(row) } : undefined;
+    return current;
+  };
+
+  return {
+    async read(fromIndex, limit) {
+      const items: ItemRow[] = [];
+      let spent = 0;
+      let from = fromIndex;
+      while (items.length < limit) {
+        const segment = await segmentFrom(from);
+        if (!segment) return { items, cut: false };
+        for (let at = lowerBound(segment.items, from); at < segment.items.length && items.length < limit; at++) {
+          // Whatever starts within the budget comes whole (so even one huge item makes a chunk); once it is
+          // spent the chunk ends, and the next one starts at the first item left out.
+          if (spent >= CHUNK_PAYLOAD_CHARS) return { items, cut: true };
+          const item = segment.items[at]!;
+          items.push(item);
+          spent += item.payload.length;
+        }
+        from = segment.last + 1;
+      }
+      return { items, cut: false };
+    },
+  };
 }
