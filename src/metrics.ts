@@ -36,6 +36,11 @@ export function createMetrics() {
       help: 'Chunks discarded because another worker took the request over',
       registers: [registry],
     }),
+    copyFallbacks: new Counter({
+      name: 'sluice_copy_fallbacks_total',
+      help: 'PostgreSQL chunks whose COPY met a concurrent writer of one of their external ids and were redone with INSERT',
+      registers: [registry],
+    }),
   };
 }
 
@@ -50,4 +55,5 @@ export interface EngineMetrics {
   chunkDuration: { observe(seconds: number): void };
   requestsFinished: { inc(labels: { status: 'completed' | 'failed' | 'cancelled' }): void };
   leasesLost: { inc(): void };
+  copyFallbacks: { inc(): void };
 }

@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, S
 import pg from 'pg';
 import { CAPABILITIES, type Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
+import { rememberClient } from './transaction-client.js';
 import { sqliteFileIn } from './location.js';
 
 const WAKEUP_CHANNEL = 'sluice_bulk_requests';
@@ -83,6 +84,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
     // uncaught exception that killed the process. Its query in flight is rejected on its own; the pool
     // drops the client when it comes back unqueryable.
     client.on('error', () => {});
+    rememberClient(pool, client);
     client.query(`SET idle_in_transaction_session_timeout = ${idleTimeout}`).catch(() => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

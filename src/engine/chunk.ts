@@ -7,7 +7,7 @@ import type { ChunkCounts } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import { countCreatedRecords } from './sql/count-records.js';
 import { conflictKey, findExisting } from './sql/find-existing.js';
-import { insertRecords, type NewRecordRow, type RecordsContext } from './sql/insert-records.js';
+import { copyRecords, insertRecords, type NewRecordRow, type RecordsContext } from './sql/insert-records.js';
 import { insertResults, type ResultRow } from './sql/insert-results.js';
 import { lockStreams } from './sql/lock-streams.js';
 import { addToImportBatch, dropEmptyImportBatch, ensureImportBatch } from './sql/import-batch.js';
@@ -135,6 +135,46 @@ export interface ImportBatchTarget {
   filename: string | null;
 }
 
+/** What writing a chunk's records did: the created ones, the ones whose external id was taken, and how. */
+interface CreatedRecords {
+  created: Map<number, number>;
+  /** Item index -> id of the record that already holds its (stream, external_id). */
+  conflicts: Map<number, number | null>;
+  /** PostgreSQL: the COPY met a concurrent writer's external id and the chunk was redone with INSERT. */
+  copyFallback: boolean;
+}
+
+/**
+ * Creates the rows' records, none of which repeats a (stream, external_id) of another (writeChunk saw to
+ * that). PostgreSQL: one indexed look-up of which external ids exist, then `COPY` of the rest; when a
+ * concurrent writer took one of them in between (the COPY fails on the unique index and rolls back to its
+ * savepoint), the same rows again with `INSERT ... ON CONFLICT DO NOTHING`, which waits for such writers and
+ * leaves out what they took. SQLite: the prepared insert (one writer: nobody can come in between).
+ */
+async function createRecords(trx: Transaction<Database>, store: Store, ctx: RecordsContext, rows: NewRecordRow[]): Promise<CreatedRecords> {
+  const conflicts = new Map<number, number | null>();
+  const keyed = (r: NewRecordRow) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string });
+  if (store.caps.copyFrom) {
+    const existing = await findExisting(trx, store, rows.filter((r) => r.external_id !== null).map(keyed));
+    const free: NewRecordRow[] = [];
+    for (const row of rows) {
+      const key = row.external_id === null ? undefined : conflictKey(row.data_stream_id, row.external_id);
+      if (key !== undefined && existing.has(key)) conflicts.set(row.item_index, existing.get(key) ?? null);
+      else free.push(row);
+    }
+    const copied = await copyRecords(trx, store, ctx, free);
+    if (copied) return { created: copied, conflicts, copyFallback: false };
+    rows = free;
+  }
+  const created = await insertRecords(trx, store, ctx, rows);
+  const missing = created.size === rows.length ? [] : rows.filter((r) => !created.has(r.item_index));
+  if (missing.length > 0) {
+    const existing = await findExisting(trx, store, missing.map(keyed));
+    for (const row of missing) conflicts.set(row.item_index, existing.get(conflictKey(row.data_stream_id, row.external_id as string)) ?? null);
+  }
+  return { created, conflicts, copyFallback: store.caps.copyFrom };
+}
+
 export async function writeChunk(
   trx: Transaction<Database>,
   store: Store,
@@ -143,7 +183,7 @@ export async function writeChunk(
   chunk: PreparedChunk,
   itemCount: number,
   importBatch: ImportBatchTarget | null,
-): Promise<{ counts: ChunkCounts; importBatchId: number | null }> {
+): Promise<{ counts: ChunkCounts; importBatchId: number | null; copyFallback: boolean }> {
   const results: ResultRow[] = [...chunk.failures];
   const toInsert: NewRecordRow[] = [];
   const later: NewRecordRow[] = [];
@@ -163,6 +203,7 @@ export async function writeChunk(
 
   const conflictOf = new Map<number, number | null>(); // item index -> existing record id (null: dry-run would-be)
   let created = new Map<number, number>();
+  let copyFallback = false;
   const dryRun = request.dry_run === 1;
   if (dryRun) {
     const pairs = toInsert.filter((r) => r.external_id !== null).map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string }));
@@ -188,7 +229,10 @@ export async function writeChunk(
       ctx = { ...ctx, importBatchId: batch.id };
       newBatch = batch.created;
     }
-    created = await insertRecords(trx, store, ctx, toInsert);
+    const written = await createRecords(trx, store, ctx, toInsert);
+    created = written.created;
+    copyFallback = written.copyFallback;
+    for (const [itemIndex, recordId] of written.conflicts) conflictOf.set(itemIndex, recordId);
     const createdRows = created.size === toInsert.length ? toInsert : toInsert.filter((r) => created.has(r.item_index));
     const batchId = ctx.importBatchId;
     await countCreatedRecords(trx, createdRows.map((r) => ({ data_stream_id: r.data_stream_id, import_batch_id: batchId })));
@@ -198,11 +242,6 @@ export async function writeChunk(
         await dropEmptyImportBatch(trx, ctx.importBatchId);
         ctx = { ...ctx, importBatchId: null };
       }
-    }
-    const missing = toInsert.filter((r) => !created.has(r.item_index));
-    if (missing.length > 0) {
-      const existing = await findExisting(trx, store, missing.map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string })));
-      for (const row of missing) conflictOf.set(row.item_index, existing.get(conflictKey(row.data_stream_id, row.external_id as string)) ?? null);
     }
   }
   for (const row of later) {
@@ -233,5 +272,5 @@ export async function writeChunk(
 
   const failed = results.filter((r) => r.status === 'failed').length;
   const successful = itemCount - failed - skipped;
-  return { counts: { processed: itemCount, successful, failed, skipped }, importBatchId: ctx.importBatchId };
+  return { counts: { processed: itemCount, successful, failed, skipped }, importBatchId: ctx.importBatchId, copyFallback };
 }

@@ -133,11 +133,11 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       const written =
         items.length > 0
           ? await writeChunk(trx, store, request, { ...recordsContext, importBatchId, now }, prepared, items.length, importBatch)
-          : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId };
+          : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId, copyFallback: false };
       const counts = written.counts;
       const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
       if (!advanced) throw new LeaseLost();
-      return { counts, complete, importBatchId: written.importBatchId };
+      return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback };
     });
 
     if (outcome === 'cancelled') {
@@ -146,6 +146,10 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       return 'cancelled';
     }
     const metrics = ctx.metrics;
+    if (outcome.copyFallback) {
+      metrics?.copyFallbacks.inc();
+      logger.info({ bulkRequestId: id }, 'chunk redone with INSERT: a concurrent writer took an external id during its COPY');
+    }
     // From the previous commit to this one: with reads ahead, that is what a chunk costs.
     const committed = performance.now();
     const seconds = (committed - started) / 1000;

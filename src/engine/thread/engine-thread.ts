@@ -89,6 +89,8 @@ export class EngineThread {
           return metrics.requestsFinished.inc({ status: message.status });
         case 'lease-lost':
           return metrics.leasesLost.inc();
+        case 'copy-fallback':
+          return metrics.copyFallbacks.inc();
       }
     });
     this.thread.on('error', (error) => {

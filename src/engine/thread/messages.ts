@@ -16,4 +16,5 @@ export type FromEngine =
   | { type: 'items'; outcome: 'successful' | 'failed' | 'skipped'; value: number }
   | { type: 'chunk'; seconds: number }
   | { type: 'finished'; status: 'completed' | 'failed' | 'cancelled' }
-  | { type: 'lease-lost' };
+  | { type: 'lease-lost' }
+  | { type: 'copy-fallback' };
