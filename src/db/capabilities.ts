@@ -37,10 +37,11 @@ export interface Capabilities {
    */
   schemas: boolean;
   /**
-   * PostgreSQL `COPY ... FROM STDIN` loads rows as a stream of text lines, without the array literals an
-   * `unnest` insert needs: an upload's staged items (JSON, full of quotes that every array element must
-   * escape) went in about 3x faster that way. SQLite has no COPY, and needs none: its prepared insert per row
-   * costs microseconds in-process.
+   * PostgreSQL `COPY ... FROM STDIN` loads rows as a stream of text lines, without the per-row work and the
+   * array literals of an `unnest` insert: a chunk's new records are written that way (SPEC §4,
+   * docs/engine.md "How records are written"), with an `INSERT ... ON CONFLICT` redo when a concurrent writer
+   * takes an external id meanwhile. SQLite has no COPY, and needs none: its prepared insert per row costs
+   * microseconds in-process and nobody can write between its look-up and its insert.
    */
   copyFrom: boolean;
 }
