@@ -48,7 +48,7 @@ export interface BulkRequestTable {
 /** One staged item: written before the 202 so it can never be lost. */
 /**
  * A block of a request's staged items (SPEC §4): one row per few thousand items, never one per item.
- * Encoding: src/engine/segments/segment-codec.ts.
+ * Encoding: src/engine/segment-codec.ts.
  */
 export interface BulkRequestSegmentTable {
   bulk_request_id: number;

@@ -1,3 +1,5 @@
+import type { BulkRequestSegmentTable } from '../bulk/bulk-request.table.js';
+
 /** One staged item as the engine reads it. */
 export interface ItemRow {
   item_index: number;
@@ -22,15 +24,7 @@ export interface StagedItem {
 }
 
 /** A segment's row as `bulk_request_segments` holds it (docs/engine.md, "Segments"). */
-export interface EncodedSegment {
-  first_index: number;
-  last_index: number;
-  item_count: number;
-  bytes: number;
-  indexes: string | null;
-  row_numbers: string | null;
-  payload: string;
-}
+export type EncodedSegment = Omit<BulkRequestSegmentTable, 'bulk_request_id'>;
 
 /**
  * Segment encoding, chosen by measurement (docs/decisions.md, "Segments"): the payloads, which are always JSON
