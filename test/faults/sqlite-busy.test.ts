@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
 import { connect, type Store } from '../../src/db/connect.js';
+import { sqliteFileIn } from '../../src/db/location.js';
 import { createTestDatabase, type TestDatabase } from '../support/backends.js';
 import { waitFor } from '../support/ingest.js';
 import { apiOf, assertLandedExactly, bulkRequest, Expected, jsonOf, uploadCsv } from '../support/faults.js';
@@ -48,16 +49,26 @@ describe('the SQLite write lock held by another process past the wait [sqlite]',
     worker = sluice(['worker'], { ...database.env, ...ENV, LOG_LEVEL: 'info' });
     await waitFor('the worker under way', async () => (await bulkRequest(holder, id)).processed_items >= 1_000, 60_000, 2);
 
+    // The lock is taken between two of the worker's chunks by trying without waiting, over and over: SQLite's
+    // busy handler is not fair (a waiting connection sleeps ever longer while the worker commits chunk after
+    // chunk), and a plain waiting BEGIN got the lock only once the request had finished.
+    const raw = new BetterSqlite3(sqliteFileIn(database.env.SLUICE_DATA_DIR!), { timeout: 0 });
+    const giveUpAt = Date.now() + 20_000;
+    for (;;) {
+      try {
+        raw.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (error) {
+        if (Date.now() > giveUpAt) throw error;
+      }
+    }
+    raw.exec('UPDATE environments SET name = name');
+    assert.notEqual((await bulkRequest(holder, id)).status, 'completed', 'the lock must be taken while the request still runs');
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const hold = holder.db.transaction().execute(async (trx) => {
-      await sql`UPDATE environments SET name = name`.execute(trx);
-      holding();
-      await gate;
+    const hold = new Promise<void>((resolve) => (release = resolve)).then(() => {
+      raw.exec('COMMIT');
+      raw.close();
     });
-    await held;
     const releaseAt = setTimeout(release, HOLD_MS);
     try {
       // A process starting now must migrate, which needs the lock: it waits instead of exiting.
