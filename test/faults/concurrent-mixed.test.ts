@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { connect, type Store } from '../../src/db/connect.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/backends.js';
 import { waitFor } from '../support/ingest.js';
-import { apiOf, assertLandedExactly, CHAOS, Expected, jsonOf, uploadCsv } from '../support/faults.js';
+import { apiOf, assertLandedExactly, CHAOS, Expected, jsonOf, uploadCsv, tearDown } from '../support/faults.js';
 import { serve, sluice, type Child, type Server } from '../support/processes.js';
 
 // Twenty clients at once, JSON bulk requests and CSV uploads mixed, on an API process and several worker
@@ -49,12 +49,7 @@ for (const backend of BACKENDS) {
       children.push(server);
       store = await connect(database.connectOptions);
     });
-    after(async () => {
-      for (const child of children) child.kill('SIGKILL');
-      await Promise.all(children.map((c) => c.exited));
-      await store?.close();
-      await database?.drop();
-    });
+    after(() => tearDown(children, store, database));
 
     test('every request completes; each stream holds exactly the union of its rows, none twice', async () => {
       const api = apiOf(() => server.url, KEY);

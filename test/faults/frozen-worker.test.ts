@@ -7,7 +7,7 @@ import { connect, type Store } from '../../src/db/connect.js';
 import { isStopped, writeLockHolder } from '../../src/db/frozen-writer.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/backends.js';
 import { waitFor } from '../support/ingest.js';
-import { apiOf, assertLandedExactly, bulkRequest, CHAOS, Expected, uploadCsv } from '../support/faults.js';
+import { apiOf, assertLandedExactly, bulkRequest, CHAOS, Expected, uploadCsv, tearDown } from '../support/faults.js';
 import { serve, sluice, type Child, type Server } from '../support/processes.js';
 
 // A lease holder frozen (SIGSTOP) in the middle of a request and continued (SIGCONT) after another worker
@@ -41,15 +41,7 @@ for (const backend of BACKENDS) {
       children.push(server);
       store = await connect(database.connectOptions);
     });
-    after(async () => {
-      for (const child of children) {
-        child.kill('SIGCONT');
-        child.kill('SIGKILL');
-      }
-      await Promise.all(children.map((c) => c.exited));
-      await store?.close();
-      await database?.drop();
-    });
+    after(() => tearDown(children, store, database));
 
     /**
      * Sessions of the zombie waiting on it inside a transaction (PGAPPNAME names its pool's sessions): the

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { connect, type Store } from '../../src/db/connect.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/backends.js';
 import { waitFor } from '../support/ingest.js';
-import { apiOf, assertLandedExactly, bulkRequest, CHAOS, csvOf, Expected, uploadCsv } from '../support/faults.js';
+import { apiOf, assertLandedExactly, bulkRequest, CHAOS, csvOf, Expected, uploadCsv, tearDown } from '../support/faults.js';
 import { serve, sluice, type Child, type Server } from '../support/processes.js';
 
 // kill -9 of `sluice serve` and `sluice worker` at the points an operator's bad day picks: while an upload
@@ -49,12 +49,7 @@ for (const backend of BACKENDS) {
       database = await createTestDatabase(backend);
       store = await connect(database.connectOptions);
     });
-    after(async () => {
-      for (const child of children) child.kill('SIGKILL');
-      await Promise.all(children.map((c) => c.exited));
-      await store?.close();
-      await database?.drop();
-    });
+    after(() => tearDown(children, store, database));
 
     const startServe = async (args: string[] = []) => {
       const server = await serve(env(), args);

@@ -6,7 +6,7 @@ import { connect, type Store } from '../../src/db/connect.js';
 import { isStopped, writeLockHolder } from '../../src/db/frozen-writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/backends.js';
 import { waitFor } from '../support/ingest.js';
-import { apiOf, assertLandedExactly, bulkRequest, CHAOS, Expected, jsonOf, uploadCsv } from '../support/faults.js';
+import { apiOf, assertLandedExactly, bulkRequest, CHAOS, Expected, jsonOf, uploadCsv, tearDown } from '../support/faults.js';
 import { serve, sluice, type Child, type Server } from '../support/processes.js';
 
 // SQLite has one writer. A worker frozen (SIGSTOP) while it holds the write lock stalls every write until it
@@ -52,15 +52,7 @@ describe('a SQLite writer frozen while holding the write lock [sqlite]', { timeo
     children.push(server);
     store = await connect(database.connectOptions);
   });
-  after(async () => {
-    for (const child of children) {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-    }
-    await Promise.all(children.map((c) => c.exited));
-    await store?.close();
-    await database?.drop();
-  });
+  after(() => tearDown(children, store, database));
 
   test('is killed and its request taken over; the API never answers 500 meanwhile; the database is intact', async () => {
     const file = join(database.env.SLUICE_DATA_DIR!, 'sluice.db');

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Store } from '../../src/db/connect.js';
+import type { TestDatabase } from './backends.js';
+import type { Child } from './processes.js';
 
 // What the fault suite sends and checks. Rows are numbered; row i has external id `f-<i>` and an amount
 // computed from i in minor units, so what must have landed after any kill or restart is known exactly:
@@ -103,4 +105,18 @@ export async function uploadCsv(api: Api, stream: string, from: number, to: numb
 
 export async function bulkRequest(store: Store, id: number) {
   return store.db.selectFrom('bulk_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/**
+ * The end of every fault test: its processes killed (continued first, in case one was left frozen), its
+ * store closed and its database dropped, whatever the test got as far as starting.
+ */
+export async function tearDown(children: Child[], store: Store | undefined, database: TestDatabase | undefined): Promise<void> {
+  for (const child of children) {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  }
+  await Promise.all(children.map((c) => c.exited));
+  await store?.close();
+  await database?.drop();
 }
