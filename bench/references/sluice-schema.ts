@@ -21,9 +21,15 @@ import { timedLoad } from './sqlite-inserts.js';
 export interface Strip {
   foreignKeys?: boolean;
   secondaryIndexes?: boolean;
+  /** The opposite: put back the two indexes migration 0007 dropped, to measure what dropping them saved. */
+  droppedIn0007?: boolean;
 }
 
-const SECONDARY_INDEXES = ['records_stream_created', 'records_bulk_request', 'records_import_batch', 'records_bulk_request_created'];
+const SECONDARY_INDEXES = ['records_stream_created', 'records_bulk_request'];
+const DROPPED_IN_0007 = [
+  'CREATE INDEX records_bulk_request_created ON records (bulk_request_id, created_at, id)',
+  'CREATE INDEX records_import_batch ON records (import_batch_id, created_at, id)',
+];
 
 /** Parent rows for the foreign keys of the reference rows (rows.ts): ids 1, and `bulkRequests` requests. */
 async function parents(backend: Backend, url: string | undefined, dataDir: string | undefined, bulkRequests: number, strip: Strip): Promise<void> {
@@ -42,6 +48,7 @@ async function parents(backend: Backend, url: string | undefined, dataDir: strin
     await sql`INSERT INTO import_batches (environment_id, data_stream_id, bulk_request_id, source, record_count, total_credits, total_debits, decimal_places, created_at)
       VALUES (1, 1, 1, 'csv_upload', 0, 0, 0, 2, ${now})`.execute(db);
     if (strip.secondaryIndexes) for (const index of SECONDARY_INDEXES) await sql.raw(`DROP INDEX ${index}`).execute(db);
+    if (strip.droppedIn0007) for (const create of DROPPED_IN_0007) await sql.raw(create).execute(db);
     if (strip.foreignKeys && backend === 'postgres') {
       const fks = await sql<{ conname: string }>`SELECT conname FROM pg_constraint WHERE conrelid = 'records'::regclass AND contype = 'f'`.execute(db);
       for (const fk of fks.rows) await sql.raw(`ALTER TABLE records DROP CONSTRAINT ${fk.conname}`).execute(db);

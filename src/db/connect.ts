@@ -37,6 +37,19 @@ export interface ConnectOptions {
    * request over; keep it well under the lease. Default 30 s.
    */
   idleInTransactionTimeoutMs?: number;
+  /** Sees every query Kysely runs, as sent: the query-plan test EXPLAINs what the API's reads really run. */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+}
+
+/** Kysely's `log` option for `onQuery`, or nothing (no cost when unset). */
+function queryLog(options: ConnectOptions) {
+  const onQuery = options.onQuery;
+  if (!onQuery) return {};
+  return {
+    log(event: { level: string; query: { sql: string; parameters: readonly unknown[] } }) {
+      if (event.level === 'query') onQuery(event.query.sql, event.query.parameters);
+    },
+  };
 }
 
 /**
@@ -87,7 +100,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
     rememberClient(pool, client);
     client.query(`SET idle_in_transaction_session_timeout = ${idleTimeout}`).catch(() => {});
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const listener = options.listen ? await listenForWakeups(url, () => events.emit('wake')) : undefined;
@@ -287,7 +300,7 @@ async function connectSqlite(options: ConnectOptions): Promise<Store> {
       return stmt;
     },
   };
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }, handle) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }, handle), ...queryLog(options) });
   const events = new EventEmitter();
   events.setMaxListeners(0);
   return {

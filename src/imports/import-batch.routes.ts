@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { parseId } from '../http/pagination.js';
 import { commonErrors, IdParams, Offset, OffsetPage, StreamKeyParams } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
-import { recordListQuery } from '../records/record.repository.js';
+import { listImportBatchRecords } from '../records/record-list.js';
 import { RecordSchema, serializeRecord } from '../records/record.schemas.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { findImportBatch, listImportBatches } from './import-batch.repository.js';
@@ -70,7 +70,7 @@ export async function importBatchRoutes(app: App, deps: RouteDeps) {
       if (!batch) throw new AppError('import_batch_not_found');
       const limit = request.query.limit ?? 25;
       const offset = request.query.offset ?? 0;
-      const rows = await recordListQuery(store.db, environmentId, { importBatchId: batch.id }, undefined, limit).offset(offset).execute();
+      const rows = await listImportBatchRecords(store.db, environmentId, batch.id, offset, limit);
       return { data: rows.slice(0, limit).map((r) => serializeRecord(r, r.data_stream_key)), has_more: rows.length > limit, offset };
     },
   );

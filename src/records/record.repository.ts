@@ -93,12 +93,13 @@ export async function deleteRecord(db: Db, environmentId: number, id: number): P
 }
 
 /**
- * One page of records, newest first, keyset-paginated on (created_at, id); `limit + 1` rows so the caller
- * can tell whether a next page exists (see `pageOf`). Each scope filter has an index that serves it
- * (records_stream_created, records_stream_external_id, records_import_batch, records_bulk_request_created); the other
- * conditions only narrow what that index yields, so no list scans the table.
+ * One page of records, newest first, `limit + 1` rows so the caller can tell whether a next page exists.
+ * `created`: keyset-paginated on (created_at, id), for a stream or an external id scope, each served by its
+ * index (records_stream_created, records_stream_external_id). `item`: a bulk request's records by item
+ * index (records_bulk_request); the caller bounds the index itself (record-list.ts). The other conditions
+ * only narrow what that index yields, so no list scans the table or sorts it.
  */
-export function recordListQuery(db: Db, environmentId: number, filter: RecordFilter, after: Keyset | undefined, limit: number) {
+export function recordListQuery(db: Db, environmentId: number, filter: RecordFilter, after: Keyset | undefined, limit: number, order: 'created' | 'item' = 'created') {
   let query = withStreamKey(db).where('r.environment_id', '=', environmentId);
   if (filter.dataStreamId !== undefined) query = query.where('r.data_stream_id', '=', filter.dataStreamId);
   if (filter.externalId !== undefined) {
@@ -114,6 +115,7 @@ export function recordListQuery(db: Db, environmentId: number, filter: RecordFil
   if (filter.source !== undefined) query = query.where('r.source', '=', filter.source);
   if (filter.createdAfter !== undefined) query = query.where('r.created_at', '>', filter.createdAfter);
   if (filter.createdBefore !== undefined) query = query.where('r.created_at', '<', filter.createdBefore);
+  if (order === 'item') return query.orderBy('r.item_index', 'desc').limit(limit + 1);
   if (after) {
     // Spelled as a range on created_at plus a tie-break, rather than a row-value comparison, so both
     // planners see an index range they can seek to.
@@ -122,16 +124,6 @@ export function recordListQuery(db: Db, environmentId: number, filter: RecordFil
       .where((eb) => eb.or([eb('r.created_at', '<', after.createdAt), eb('r.id', '<', after.id)]));
   }
   return query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(limit + 1);
-}
-
-export async function listRecords(
-  db: Db,
-  environmentId: number,
-  filter: RecordFilter,
-  after: Keyset | undefined,
-  limit: number,
-): Promise<RecordWithStreamKey[]> {
-  return recordListQuery(db, environmentId, filter, after, limit).execute();
 }
 
 /** Driver errors for a unique or foreign-key violation, by their codes on PostgreSQL and SQLite. */

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { AppError } from '../errors/app-error.js';
-import { decodeCursor, pageOf, parseId, parseTimestampFilter } from '../http/pagination.js';
+import { parseId, parseTimestampFilter } from '../http/pagination.js';
 import { commonErrors, ErrorResponse, IdParams } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { definitionsForStream } from '../properties/property-definition.repository.js';
@@ -8,13 +8,14 @@ import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { countCreatedRecords } from '../engine/sql/count-records.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
 import { patchRecord } from './patch-record.js';
+import { decodeRecordCursor, encodeRecordCursor } from './record-cursor.js';
+import { listRecordPage } from './record-list.js';
 import {
   deleteRecord,
   findRecord,
   findRecordIdByExternalId,
   insertRecord,
   isForeignKeyViolation,
-  listRecords,
   type RecordRow,
 } from './record.repository.js';
 import { CreateRecordBody, ListRecordsQuery, RecordPage, RecordSchema, serializeRecord, UpdateRecordBody } from './record.schemas.js';
@@ -126,7 +127,7 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
         throw new AppError('missing_scope_filter');
       }
       // Every parameter is checked before any shortcut below, so a bad one is a 422 whatever else is asked.
-      const after = decodeCursor(q.cursor);
+      const after = decodeRecordCursor(q.cursor);
       const createdAfter = parseTimestampFilter('created_after', q.created_after);
       const createdBefore = parseTimestampFilter('created_before', q.created_before);
       const limit = q.limit ?? 50;
@@ -146,7 +147,7 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
         if (!stream) return empty;
         dataStreamId = stream.id;
       }
-      const rows = await listRecords(
+      const rows = await listRecordPage(
         store.db,
         environmentId,
         {
@@ -161,7 +162,10 @@ export async function recordRoutes(app: App, deps: RouteDeps) {
         after,
         limit,
       );
-      const { page, nextCursor } = pageOf(rows, limit);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const byItem = q.bulk_request_id !== undefined || q.import_batch_id !== undefined;
+      const nextCursor = rows.length > limit && last ? encodeRecordCursor(last, byItem) : null;
       return { data: page.map((row) => serializeRecord(row, row.data_stream_key)), next_cursor: nextCursor, limit };
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Store } from '../../src/db/connect.js';
+import type { ConnectOptions, Store } from '../../src/db/connect.js';
 import { bootstrapIfEmpty, ensureEnvironment, generateApiKey, insertApiKey } from '../../src/keys/api-key.repository.js';
 import { Worker } from '../../src/engine/worker.js';
 import { openTestStore, type Backend, type TestDatabase } from './backends.js';
@@ -23,8 +23,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
-  const { store, database, close } = await openTestStore(backend);
+export async function startTestApp(backend: Backend, env: Record<string, string> = {}, connectOptions: Partial<ConnectOptions> = {}): Promise<TestApp> {
+  const { store, database, close } = await openTestStore(backend, connectOptions);
   const config = loadConfig({ ...env });
   const now = Date.now();
   const boot = await bootstrapIfEmpty(store.db, undefined, now);
