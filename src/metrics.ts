@@ -38,7 +38,9 @@ export function createMetrics() {
     }),
     copyFallbacks: new Counter({
       name: 'sluice_copy_fallbacks_total',
-      help: 'PostgreSQL chunks whose COPY met a concurrent writer of one of their external ids and were redone with INSERT',
+      help:
+        'PostgreSQL chunks whose COPY met a taken external id and were redone with INSERT: no_look_up (the chunk was not looked up first: the first of a run of chunks that meet taken ids), concurrent_writer (taken after the look-up)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };
@@ -55,5 +57,5 @@ export interface EngineMetrics {
   chunkDuration: { observe(seconds: number): void };
   requestsFinished: { inc(labels: { status: 'completed' | 'failed' | 'cancelled' }): void };
   leasesLost: { inc(): void };
-  copyFallbacks: { inc(): void };
+  copyFallbacks: { inc(labels: { reason: 'no_look_up' | 'concurrent_writer' }): void };
 }

@@ -5,11 +5,19 @@ import { Worker } from '../src/engine/worker.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { landed, sampleRecord, waitFor } from './support/ingest.js';
 
-// PostgreSQL writes a chunk's new records with COPY after one look-up of the external ids already taken
-// (docs/engine.md). The race it must survive: another writer inserts one of those external ids after the
-// look-up. Held open in a transaction of its own, that writer makes the engine's COPY wait on the unique
-// index; once it commits, the COPY fails (23505), the chunk rolls back to its savepoint and is redone with
-// INSERT ... ON CONFLICT DO NOTHING. SQLite has one writer, so there is no such race to test there.
+// PostgreSQL writes a chunk's new records with COPY (docs/engine.md, "How records are written"): straight
+// away while the request meets no taken external id, after one look-up of the taken ones once it has.
+// A COPY that meets a taken id fails on the unique index (23505), rolls back to its savepoint, and the chunk
+// is redone with INSERT ... ON CONFLICT DO NOTHING. The race it must survive: another writer inserts one of
+// the chunk's external ids after the look-up; held open in a transaction of its own, that writer makes the
+// COPY wait on the unique index until it commits. SQLite has one writer, so there is no such race there.
+
+type Fallbacks = { no_look_up: number; concurrent_writer: number };
+async function fallbacksOf(metrics: ReturnType<typeof createMetrics>): Promise<Fallbacks> {
+  const counts: Fallbacks = { no_look_up: 0, concurrent_writer: 0 };
+  for (const v of (await metrics.copyFallbacks.get()).values) counts[v.labels.reason as keyof Fallbacks] = v.value;
+  return counts;
+}
 
 describe('COPY of records [postgres]', () => {
   let t: TestApp;
@@ -27,6 +35,9 @@ describe('COPY of records [postgres]', () => {
   test('an external id taken by a concurrent writer during the COPY: chunk redone with INSERT, every id exactly once, counts right', async () => {
     if (t.store.raw.kind !== 'postgres') throw new Error('postgres only');
     await stream('race');
+    // ext-10 exists: the first chunk meets it, so the second (ext-50..99) is looked up before its COPY.
+    const existing = await t.call('POST', '/v1/records', sampleRecord('race', 10));
+    assert.equal(existing.status, 201);
     const records = Array.from({ length: 120 }, (_, i) => sampleRecord('race', i));
     const res = await t.call('POST', '/v1/records/bulk', { records, on_conflict: 'skip' });
     assert.equal(res.status, 202);
@@ -54,13 +65,12 @@ describe('COPY of records [postgres]', () => {
       await rival.query('COMMIT');
       await drained;
 
-      const fallbacks = (await metrics.copyFallbacks.get()).values[0]?.value ?? 0;
-      assert.equal(fallbacks, 1, 'exactly one chunk redone with INSERT');
+      assert.deepEqual(await fallbacksOf(metrics), { no_look_up: 1, concurrent_writer: 1 }, 'the first chunk met ext-10 unlooked; the second met the rival after its look-up');
       const request = (await t.call('GET', `/v1/bulk_requests/${res.body.id}?limit=200`)).body;
       assert.equal(request.status, 'completed');
-      assert.deepEqual([request.successful_items, request.skipped_items, request.failed_items], [119, 1, 0]);
+      assert.deepEqual([request.successful_items, request.skipped_items, request.failed_items], [118, 2, 0]);
       const skipped = request.results.data.filter((r: { status: string }) => r.status === 'skipped');
-      assert.deepEqual(skipped.map((r: { index: number; record_id: number }) => [r.index, r.record_id]), [[70, rivalId]]);
+      assert.deepEqual(skipped.map((r: { index: number; record_id: number }) => [r.index, r.record_id]), [[10, existing.body.id], [70, rivalId]]);
       const got = await landed(t.store, 'race');
       assert.deepEqual([got.count, got.distinctIds], [120, 120]);
     } finally {
@@ -68,7 +78,7 @@ describe('COPY of records [postgres]', () => {
     }
   });
 
-  test('external ids that exist before the chunk are found by the look-up: skipped or failed as before, no fallback', async () => {
+  test('external ids that exist before the request: the first chunk falls back once, the next is looked up first', async () => {
     await stream('pre');
     const one = await t.call('POST', '/v1/records', sampleRecord('pre', 3));
     assert.equal(one.status, 201);
@@ -78,7 +88,7 @@ describe('COPY of records [postgres]', () => {
     assert.equal(res.status, 202);
     const metrics = createMetrics();
     await new Worker(t.store, t.config.engine, { metrics }).drain();
-    assert.equal((await metrics.copyFallbacks.get()).values[0]?.value ?? 0, 0);
+    assert.deepEqual(await fallbacksOf(metrics), { no_look_up: 1, concurrent_writer: 0 });
     const request = (await t.call('GET', `/v1/bulk_requests/${res.body.id}?limit=100`)).body;
     assert.deepEqual([request.successful_items, request.failed_items], [59, 2]);
     const failed = request.results.data.filter((r: { status: string }) => r.status === 'failed');
@@ -86,5 +96,46 @@ describe('COPY of records [postgres]', () => {
     assert.equal(failed[0].record_id, one.body.id);
     const got = await landed(t.store, 'pre');
     assert.deepEqual([got.count, got.distinctIds], [60, 60]);
+  });
+
+  test('a new file meets no taken id: every chunk is COPYed without a look-up; an item repeating a COPYed one gets its record id', async () => {
+    await stream('fresh');
+    const records = Array.from({ length: 130 }, (_, i) => sampleRecord('fresh', i));
+    records.push(sampleRecord('fresh', 120)); // repeats an item of the same (third) chunk, written by COPY
+    const res = await t.call('POST', '/v1/records/bulk', { records, on_conflict: 'skip' });
+    assert.equal(res.status, 202);
+    const metrics = createMetrics();
+    await new Worker(t.store, t.config.engine, { metrics }).drain();
+    assert.deepEqual(await fallbacksOf(metrics), { no_look_up: 0, concurrent_writer: 0 });
+    const request = (await t.call('GET', `/v1/bulk_requests/${res.body.id}?limit=200`)).body;
+    assert.deepEqual([request.status, request.successful_items, request.skipped_items], ['completed', 130, 1]);
+    const repeated = request.results.data.find((r: { index: number }) => r.index === 130);
+    const original = (await t.call('GET', '/v1/records?data_stream_key=fresh&external_id=ext-120')).body.data[0];
+    assert.deepEqual([repeated.status, repeated.record_id], ['skipped', original.id]);
+    // Ids follow item order within the request (the request's records list relies on it).
+    const byIndex = (await t.call('GET', `/v1/records?bulk_request_id=${res.body.id}&limit=200`)).body.data as Array<{ id: number }>;
+    assert.equal(byIndex.length, 130);
+    for (let i = 1; i < byIndex.length; i++) assert.ok(byIndex[i - 1]!.id > byIndex[i]!.id, 'newest item first has the highest id');
+  });
+
+  test('the same records sent again under skip: one fallback, then look-ups; every item skipped with its record', async () => {
+    await stream('again');
+    const records = Array.from({ length: 160 }, (_, i) => sampleRecord('again', i));
+    const first = await t.call('POST', '/v1/records/bulk', { records });
+    await new Worker(t.store, t.config.engine).drain();
+    const second = await t.call('POST', '/v1/records/bulk', { records, on_conflict: 'skip' });
+    assert.equal(second.status, 202);
+    const metrics = createMetrics();
+    await new Worker(t.store, t.config.engine, { metrics }).drain();
+    assert.deepEqual(await fallbacksOf(metrics), { no_look_up: 1, concurrent_writer: 0 });
+    const request = (await t.call('GET', `/v1/bulk_requests/${second.body.id}?limit=200`)).body;
+    assert.deepEqual([request.status, request.successful_items, request.skipped_items], ['completed', 0, 160]);
+    const created = (await t.call('GET', `/v1/bulk_requests/${first.body.id}?limit=200`)).body.results.data as Array<{ index: number; record_id: number }>;
+    assert.deepEqual(
+      request.results.data.map((r: { index: number; record_id: number }) => [r.index, r.record_id]),
+      created.map((r) => [r.index, r.record_id]),
+    );
+    const got = await landed(t.store, 'again');
+    assert.deepEqual([got.count, got.distinctIds], [160, 160]);
   });
 });

@@ -137,42 +137,59 @@ export interface ImportBatchTarget {
 
 /** What writing a chunk's records did: the created ones, the ones whose external id was taken, and how. */
 interface CreatedRecords {
-  created: Map<number, number>;
+  /** Item index -> the new record's id; null when COPY wrote it (COPY returns no ids: looked up if needed). */
+  created: Map<number, number | null>;
   /** Item index -> id of the record that already holds its (stream, external_id). */
   conflicts: Map<number, number | null>;
-  /** PostgreSQL: the COPY met a concurrent writer's external id and the chunk was redone with INSERT. */
-  copyFallback: boolean;
+  /** PostgreSQL: how the COPY fell back to INSERT, if it did (metric sluice_copy_fallbacks_total). */
+  copyFallback: CopyFallback | null;
 }
 
 /**
+ * `no_look_up`: a COPY without a look-up met an external id that was already taken (the first conflict
+ * of a run of them: the chunks after it look up first). `concurrent_writer`: a COPY after a look-up met one
+ * that another writer took in between.
+ */
+export type CopyFallback = 'no_look_up' | 'concurrent_writer';
+
+/**
  * Creates the rows' records, none of which repeats a (stream, external_id) of another (writeChunk saw to
- * that). PostgreSQL: one indexed look-up of which external ids exist, then `COPY` of the rest; when a
- * concurrent writer took one of them in between (the COPY fails on the unique index and rolls back to its
- * savepoint), the same rows again with `INSERT ... ON CONFLICT DO NOTHING`, which waits for such writers and
- * leaves out what they took. SQLite: the prepared insert (one writer: nobody can come in between).
+ * that). PostgreSQL: `COPY`, with one indexed look-up of the taken external ids first when the request
+ * has lately met some (`lookUpFirst`), so that COPY gets only rows expected to land; a new file's chunks
+ * skip the look-up, which probes the unique index once per row, the same work COPY does again. When the
+ * COPY meets a taken id anyway (there was no look-up, or a concurrent writer took one in between) it fails
+ * on the unique index and rolls back to its savepoint, and the same rows are written with `INSERT ... ON
+ * CONFLICT DO NOTHING`, which waits for such writers and leaves out what they took. SQLite: the prepared
+ * insert (one writer: nobody can come in between).
  */
 async function createRecords(trx: Transaction<Database>, store: Store, ctx: RecordsContext, rows: NewRecordRow[]): Promise<CreatedRecords> {
   const conflicts = new Map<number, number | null>();
   const keyed = (r: NewRecordRow) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string });
+  let fallback: CopyFallback | null = null;
   if (store.caps.copyFrom) {
-    const existing = await findExisting(trx, store, rows.filter((r) => r.external_id !== null).map(keyed));
-    const free: NewRecordRow[] = [];
-    for (const row of rows) {
-      const key = row.external_id === null ? undefined : conflictKey(row.data_stream_id, row.external_id);
-      if (key !== undefined && existing.has(key)) conflicts.set(row.item_index, existing.get(key) ?? null);
-      else free.push(row);
+    let free = rows;
+    if (ctx.lookUpFirst) {
+      const existing = await findExisting(trx, store, rows.filter((r) => r.external_id !== null).map(keyed));
+      if (existing.size > 0) {
+        free = [];
+        for (const row of rows) {
+          const key = row.external_id === null ? undefined : conflictKey(row.data_stream_id, row.external_id);
+          if (key !== undefined && existing.has(key)) conflicts.set(row.item_index, existing.get(key) ?? null);
+          else free.push(row);
+        }
+      }
     }
-    const copied = await copyRecords(trx, store, ctx, free);
-    if (copied) return { created: copied, conflicts, copyFallback: false };
+    if (await copyRecords(trx, store, ctx, free)) return { created: new Map(free.map((r) => [r.item_index, null])), conflicts, copyFallback: null };
+    fallback = ctx.lookUpFirst ? 'concurrent_writer' : 'no_look_up';
     rows = free;
   }
-  const created = await insertRecords(trx, store, ctx, rows);
+  const created: Map<number, number | null> = await insertRecords(trx, store, ctx, rows);
   const missing = created.size === rows.length ? [] : rows.filter((r) => !created.has(r.item_index));
   if (missing.length > 0) {
     const existing = await findExisting(trx, store, missing.map(keyed));
     for (const row of missing) conflicts.set(row.item_index, existing.get(conflictKey(row.data_stream_id, row.external_id as string)) ?? null);
   }
-  return { created, conflicts, copyFallback: store.caps.copyFrom };
+  return { created, conflicts, copyFallback: fallback };
 }
 
 export async function writeChunk(
@@ -183,7 +200,7 @@ export async function writeChunk(
   chunk: PreparedChunk,
   itemCount: number,
   importBatch: ImportBatchTarget | null,
-): Promise<{ counts: ChunkCounts; importBatchId: number | null; copyFallback: boolean }> {
+): Promise<{ counts: ChunkCounts; importBatchId: number | null; copyFallback: CopyFallback | null; metTakenIds: boolean }> {
   const results: ResultRow[] = [...chunk.failures];
   const toInsert: NewRecordRow[] = [];
   const later: NewRecordRow[] = [];
@@ -202,8 +219,8 @@ export async function writeChunk(
   }
 
   const conflictOf = new Map<number, number | null>(); // item index -> existing record id (null: dry-run would-be)
-  let created = new Map<number, number>();
-  let copyFallback = false;
+  let created = new Map<number, number | null>();
+  let copyFallback: CopyFallback | null = null;
   const dryRun = request.dry_run === 1;
   if (dryRun) {
     const pairs = toInsert.filter((r) => r.external_id !== null).map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string }));
@@ -244,11 +261,19 @@ export async function writeChunk(
       }
     }
   }
-  for (const row of later) {
+  // Items repeating one this chunk created refer to its record; COPY gave no ids, so those few are looked up.
+  const unknown = later.filter((row) => {
     const first = firstOf.get(conflictKey(row.data_stream_id, row.external_id as string)) as number;
-    const firstId = created.get(first) ?? conflictOf.get(first) ?? null;
+    return created.has(first) && created.get(first) === null;
+  });
+  const copiedIds = unknown.length > 0 ? await findExisting(trx, store, unknown.map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string }))) : undefined;
+  for (const row of later) {
+    const key = conflictKey(row.data_stream_id, row.external_id as string);
+    const first = firstOf.get(key) as number;
+    const firstId = created.get(first) ?? copiedIds?.get(key) ?? conflictOf.get(first) ?? null;
     conflictOf.set(row.item_index, firstId);
   }
+  const metTakenIds = conflictOf.size > later.length || copyFallback !== null;
 
   let skipped = 0;
   for (const [itemIndex, recordId] of conflictOf) {
@@ -272,5 +297,5 @@ export async function writeChunk(
 
   const failed = results.filter((r) => r.status === 'failed').length;
   const successful = itemCount - failed - skipped;
-  return { counts: { processed: itemCount, successful, failed, skipped }, importBatchId: ctx.importBatchId, copyFallback };
+  return { counts: { processed: itemCount, successful, failed, skipped }, importBatchId: ctx.importBatchId, copyFallback, metTakenIds };
 }

@@ -99,6 +99,8 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
   const recordsContext = { environmentId: request.environment_id, bulkRequestId: id, source: RECORD_SOURCE[request.source] };
   let nextIndex = request.next_index;
   let processed = request.processed_items;
+  // PostgreSQL's COPY path looks up taken external ids first only after a chunk that met one (chunk.ts).
+  let lookUpFirst = false;
   // One reader per run: it keeps the segment in hand decoded, for the chunks that follow in it.
   const reader = itemReader(store.db, id);
   const load = async (from: number) => {
@@ -132,12 +134,12 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       }
       const written =
         items.length > 0
-          ? await writeChunk(trx, store, request, { ...recordsContext, importBatchId, now }, prepared, items.length, importBatch)
-          : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId, copyFallback: false };
+          ? await writeChunk(trx, store, request, { ...recordsContext, importBatchId, now, lookUpFirst }, prepared, items.length, importBatch)
+          : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId, copyFallback: null, metTakenIds: false };
       const counts = written.counts;
       const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
       if (!advanced) throw new LeaseLost();
-      return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback };
+      return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback, metTakenIds: written.metTakenIds };
     });
 
     if (outcome === 'cancelled') {
@@ -147,9 +149,10 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
     }
     const metrics = ctx.metrics;
     if (outcome.copyFallback) {
-      metrics?.copyFallbacks.inc();
-      logger.info({ bulkRequestId: id }, 'chunk redone with INSERT: a concurrent writer took an external id during its COPY');
+      metrics?.copyFallbacks.inc({ reason: outcome.copyFallback });
+      if (outcome.copyFallback === 'concurrent_writer') logger.info({ bulkRequestId: id }, 'chunk redone with INSERT: a concurrent writer took an external id during its COPY');
     }
+    lookUpFirst = outcome.metTakenIds;
     // From the previous commit to this one: with reads ahead, that is what a chunk costs.
     const committed = performance.now();
     const seconds = (committed - started) / 1000;

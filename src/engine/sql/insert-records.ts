@@ -29,6 +29,11 @@ export interface RecordsContext {
   /** Set once the upload's import batch exists; records of uploads carry it. */
   importBatchId: number | null;
   now: number;
+  /**
+   * PostgreSQL: look up which external ids are taken before the COPY. Off while a request meets none (a new
+   * file: the COPY just lands); on after a chunk that met one, until a chunk meets none (chunk.ts).
+   */
+  lookUpFirst?: boolean;
 }
 
 /**
@@ -88,46 +93,32 @@ export async function insertRecords(
   return created;
 }
 
-const COPY_RECORDS = `COPY records (id, environment_id, data_stream_id, external_id, date, amount, direction, currency, description,
+const COPY_RECORDS = `COPY records (environment_id, data_stream_id, external_id, date, amount, direction, currency, description,
   metadata, source, bulk_request_id, item_index, import_batch_id, created_at, updated_at) FROM STDIN`;
 
 /**
- * PostgreSQL: writes rows that a look-up in this transaction found free with `COPY` straight into
- * `records`, and returns their ids by item index; `undefined` when a concurrent writer took one of their
- * external ids after the look-up, in which case nothing of this call remains (rolled back to the savepoint
- * taken before it) and the caller redoes the rows with `insertRecords`.
+ * PostgreSQL: writes rows with `COPY` straight into `records`; false when one of their external ids was
+ * taken (a record that existed, or a concurrent writer's), in which case nothing of this call remains
+ * (rolled back to the savepoint taken before it) and the caller redoes the rows with `insertRecords`.
  *
- * Why: an INSERT of any shape ran at about 60 % of COPY into the same table (docs/performance.md), and
- * COPY cannot skip a conflict, so the conflicts are found first (one indexed look-up) and COPY gets only
- * rows expected to land. COPY returns no ids, so they are taken from the table's sequence beforehand, in
- * ascending order of item index: a request's records sort the same by id as by index (migration 0007).
- * A unique violation (23505) is the only error turned into the fallback; anything else (a lost connection)
- * goes up as it would from an INSERT.
+ * Why: COPY writes tuples without planning or executing an INSERT per row; it cannot skip a conflict, so
+ * the caller gives it rows it expects to land (chunk.ts). Ids come from the table's identity default, in
+ * row order, and the rows come in item order, so a request's records sort the same by id as by index.
+ * COPY returns no ids: the caller looks up the few it needs. A unique violation (23505) is the only error
+ * turned into `false`; anything else (a lost connection) goes up as it would from an INSERT.
  */
-export async function copyRecords(
-  trx: Transaction<Database>,
-  store: Store,
-  ctx: RecordsContext,
-  rows: NewRecordRow[],
-): Promise<Map<number, number> | undefined> {
-  const created = new Map<number, number>();
-  if (rows.length === 0) return created;
+export async function copyRecords(trx: Transaction<Database>, store: Store, ctx: RecordsContext, rows: NewRecordRow[]): Promise<boolean> {
+  if (rows.length === 0) return true;
   if (store.raw.kind !== 'postgres') throw new Error('copyRecords needs PostgreSQL');
   const client = await transactionClient(store.raw.pool, trx);
-  const ids = await sql<{ id: number }>`
-    SELECT nextval(s.seq) AS id FROM (SELECT pg_get_serial_sequence('records', 'id')::regclass AS seq) s, generate_series(1, ${rows.length})
-  `.execute(trx);
-  const sorted = ids.rows.map((r) => r.id).sort((a, b) => a - b);
   const ordered = rows.length > 1 && rows.some((r, i) => i > 0 && r.item_index < rows[i - 1]!.item_index) ? [...rows].sort((a, b) => a.item_index - b.item_index) : rows;
+  const head = `${ctx.environmentId}\t`;
   const tail = `${copyText(ctx.source)}\t${ctx.bulkRequestId}\t`;
   const stamps = `\t${ctx.importBatchId ?? '\\N'}\t${ctx.now}\t${ctx.now}\n`;
   let text = '';
-  for (let i = 0; i < ordered.length; i++) {
-    const r = ordered[i]!;
-    const id = sorted[i]!;
-    created.set(r.item_index, id);
+  for (const r of ordered) {
     text +=
-      `${id}\t${ctx.environmentId}\t${r.data_stream_id}\t${copyText(r.external_id)}\t${copyText(r.date)}\t${r.amount}\t${copyText(r.direction)}\t` +
+      `${head}${r.data_stream_id}\t${copyText(r.external_id)}\t${copyText(r.date)}\t${r.amount}\t${copyText(r.direction)}\t` +
       `${copyText(r.currency)}\t${copyText(r.description)}\t${copyText(r.metadata)}\t${tail}${r.item_index}${stamps}`;
   }
   await sql`SAVEPOINT copy_records`.execute(trx);
@@ -136,8 +127,8 @@ export async function copyRecords(
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     await sql`ROLLBACK TO SAVEPOINT copy_records`.execute(trx);
-    return undefined;
+    return false;
   }
-  await sql`RELEASE SAVEPOINT copy_records`.execute(trx);
-  return created;
+  // Not released: the commit ends it, and a RELEASE would be one more round trip per chunk.
+  return true;
 }

@@ -90,7 +90,7 @@ export class EngineThread {
         case 'lease-lost':
           return metrics.leasesLost.inc();
         case 'copy-fallback':
-          return metrics.copyFallbacks.inc();
+          return metrics.copyFallbacks.inc({ reason: message.reason });
       }
     });
     this.thread.on('error', (error) => {

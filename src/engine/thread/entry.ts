@@ -18,7 +18,7 @@ const metrics: EngineMetrics = {
   chunkDuration: { observe: (seconds) => post({ type: 'chunk', seconds }) },
   requestsFinished: { inc: (labels) => post({ type: 'finished', status: labels.status }) },
   leasesLost: { inc: () => post({ type: 'lease-lost' }) },
-  copyFallbacks: { inc: () => post({ type: 'copy-fallback' }) },
+  copyFallbacks: { inc: (labels) => post({ type: 'copy-fallback', reason: labels.reason }) },
 };
 
 try {

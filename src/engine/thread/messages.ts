@@ -17,4 +17,4 @@ export type FromEngine =
   | { type: 'chunk'; seconds: number }
   | { type: 'finished'; status: 'completed' | 'failed' | 'cancelled' }
   | { type: 'lease-lost' }
-  | { type: 'copy-fallback' };
+  | { type: 'copy-fallback'; reason: 'no_look_up' | 'concurrent_writer' };
