@@ -19,6 +19,7 @@ const RAW_TYPES = [
   'application/csv',
   'application/vnd.nacha',
   'application/x-nacha',
+  'application/x-bai2',
   'text/plain',
   'application/octet-stream',
   'application/gzip',
@@ -26,7 +27,7 @@ const RAW_TYPES = [
 ];
 
 const UploadQuery = Type.Object({
-  format: Type.Optional(Type.String({ description: 'csv or nacha; detected from the content type, extension or content when absent' })),
+  format: Type.Optional(Type.String({ description: 'csv, nacha or bai2; detected from the content type, extension or content when absent' })),
   on_conflict: Type.Optional(Type.String({ description: 'skip (default) or error' })),
   dry_run: Type.Optional(Type.String({ description: 'true: parse and validate everything, write no records' })),
   filename: Type.Optional(Type.String({ description: 'Names a raw-body upload' })),
@@ -36,7 +37,7 @@ const UploadQuery = Type.Object({
   date_format: Type.Optional(Type.String({ description: 'CSV: YYYY-MM-DD (default), MM/DD/YYYY or DD/MM/YYYY' })),
   currency: Type.Optional(Type.String({ description: 'CSV: currency of rows without a currency column (default USD)' })),
   perspective: Type.Optional(Type.String({ description: 'NACHA: receiver (default) or originator' })),
-  relax: Type.Optional(Type.String({ description: 'NACHA: comma-separated relaxations of strict validation (docs/nacha.md)' })),
+  relax: Type.Optional(Type.String({ description: 'NACHA, BAI2: comma-separated relaxations of strict validation (docs/nacha.md, docs/bai2.md)' })),
   strict: Type.Optional(Type.String({ description: 'NACHA: true turns warnings (deviations that leave the data reliable) into errors (docs/nacha.md)' })),
 });
 
