@@ -11,7 +11,7 @@ export const TARGETS = {
   engineRatio: 0.8,
 };
 
-const INGEST = new Set(['csv', 'nacha', 'json', 'scaleout']);
+const INGEST = new Set(['csv', 'nacha', 'bai2', 'json', 'scaleout']);
 
 const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 

@@ -1,7 +1,7 @@
 // How one BAI2 transaction detail (16) becomes one Sluice record. Pure: the same detail in the same file
 // always gives the same fields, which is what makes re-uploading a file idempotent under on_conflict=skip.
 
-import { createHash } from 'node:crypto';
+import { detailFingerprint } from './fingerprint.js';
 import type { Bai2Account, Bai2Detail, Bai2FileHeader, Bai2GroupHeader, Direction } from './types.js';
 
 export interface Bai2RecordFields {
@@ -17,45 +17,21 @@ export interface Bai2RecordFields {
 
 /** Identifiers are free text: the readable part of an id keeps at most this much of each. */
 const ID_PART = 40;
-const part = (s: string) => s.slice(0, ID_PART).replace(/:/g, '_');
+const part = (s: string) => {
+  const cut = s.length > ID_PART ? s.slice(0, ID_PART) : s;
+  return cut.includes(':') ? cut.replace(/:/g, '_') : cut;
+};
 
 /**
  * `bai2:<sender>:<creation YYMMDD><HHMM>:<file id>:<group>.<account>.<detail>:<fingerprint>`.
  * Sender, creation date and time and file id are the file's identity in the BAI2 specification (the file
  * id is unique per sender, receiver and creation date); group, account and detail are the detail's
- * 1-based position. The fingerprint (16 hex digits of SHA-256 over the receiver, the group header, the
+ * 1-based position. The fingerprint (16 hex digits, fingerprint.ts, over the file and group headers, the
  * account's last four characters and currency, and every field of the detail) keeps two different files
  * apart even when a generator reused the identity.
  */
 export function bai2ExternalId(detail: Bai2Detail, file: Bai2FileHeader, group: Bai2GroupHeader, account: Bai2Account): string {
-  const fingerprint = createHash('sha256')
-    .update(
-      [
-        file.senderId,
-        file.receiverId,
-        file.creationDateRaw,
-        file.creationTime,
-        file.fileId,
-        group.ultimateReceiverId,
-        group.originatorId,
-        group.groupStatus,
-        group.asOfDate,
-        group.asOfTime,
-        group.currency,
-        account.accountLast4,
-        account.currency,
-        detail.typeCode,
-        String(detail.amount),
-        detail.funds.code,
-        detail.funds.valueDate ?? '',
-        detail.bankReference,
-        detail.customerReference,
-        detail.text,
-      ].join('\u0000'),
-    )
-    .digest('hex')
-    .slice(0, 16);
-  return `bai2:${part(file.senderId)}:${file.creationDateRaw}${file.creationTime}:${part(file.fileId)}:${group.number}.${account.number}.${detail.number}:${fingerprint}`;
+  return `bai2:${part(file.senderId)}:${file.creationDateRaw}${file.creationTime}:${part(file.fileId)}:${group.number}.${account.number}.${detail.number}:${detailFingerprint(detail, file, group, account)}`;
 }
 
 function put(metadata: Record<string, string | number>, key: string, value: string | null | undefined): void {
