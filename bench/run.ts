@@ -5,7 +5,7 @@
 // Options: --quick, --rows N (CSV rows), --nacha-entries N, --bai2-entries N, --json-records N, --clients N,
 // --only csv,nacha,bai2,json,parse,scaleout, --db sqlite,postgres, --workers 1,2,4 (scaleout: one run per count of
 // `sluice worker` processes; given without --only, runs scaleout alone), --uploads N and --upload-rows N
-// (scaleout: concurrent uploads, rows each), --extra-workers N (csv, nacha, json: `sluice worker` processes
+// (scaleout: concurrent uploads, rows each), --extra-workers N (csv, nacha, bai2, json: `sluice worker` processes
 // beside serve's embedded worker), --interval MS (status sampling), --runs N (parse repetitions), --profile (serve under --cpu-prof, top
 // self-time functions printed), --env KEY=VALUE (Sluice setting for the run, repeatable), --out FILE,
 // --keep-inputs, --skip-schema-reference (no load into Sluice's own records table: saves time at 5M rows).

@@ -105,7 +105,7 @@ function typesOf(doc: Schema, raw: Schema): { types: Set<string>; enums?: Set<un
 
 /**
  * Values Sluice adds to a contract enum, each reachable only through a Sluice extension the contract has no
- * counterpart for (docs/decisions.md, "Import batches"): a client that never uses the extension never
+ * counterpart for (docs/decisions.md, "BAI2 statements"): a client that never uses the extension never
  * sees them. Every other enum must match the contract's exactly.
  */
 const ENUM_EXTENSIONS = new Set(['bai2_upload']);
