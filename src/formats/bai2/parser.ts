@@ -84,6 +84,8 @@ export class Bai2Parser {
   private errors: Bai2Error[] = [];
   private errorCount = 0;
   private stoppedEarly = false;
+  private ended = false;
+  private droppedRecord = false;
   private readonly result: Bai2Result = {
     ok: false,
     fileHeader: null,
@@ -120,11 +122,14 @@ export class Bai2Parser {
   }
 
   push(chunk: string): void {
-    if (this.stoppedEarly) return;
+    if (this.stoppedEarly || this.ended) return;
     this.splitter.push(chunk);
   }
 
+  /** The result; calling it again returns the same result, and push() after it is ignored. */
   end(): Bai2Result {
+    if (this.ended) return this.result;
+    this.ended = true;
     if (!this.stoppedEarly) {
       this.splitter.end();
       this.flush();
@@ -170,6 +175,8 @@ export class Bai2Parser {
       this.report(raw.line, RECORD_NAMES[raw.code]!, 'record', 'missing_terminator', `the ${raw.code} record on line ${raw.line} does not end with "/"`);
     }
     if (raw.code === '88') {
+      // The continuations of a record dropped for its length go with it, unreported.
+      if (this.droppedRecord) return;
       if (!this.current) {
         this.report(raw.line, 'continuation', 'record', 'continuation_without_record', 'a continuation (88) with no record before it to continue');
         return;
@@ -179,9 +186,11 @@ export class Bai2Parser {
       if (this.current.length > this.options.maxLineLength) {
         this.report(this.current.line, 'line', 'record', 'line_too_long', `the ${this.current.code} record on line ${this.current.line} with its continuations is longer than ${this.options.maxLineLength} characters; it was skipped`);
         this.current = null;
+        this.droppedRecord = true;
       }
       return;
     }
+    this.droppedRecord = false;
     this.flush();
     this.current = { code: raw.code, line: raw.line, body: raw.body, continuations: [], length: raw.body.length };
   }

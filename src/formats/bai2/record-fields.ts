@@ -15,6 +15,9 @@ export interface Bai2RecordFields {
   metadata: Record<string, string | number>;
 }
 
+/** A record's description holds at most this many characters (code points); longer text is cut. */
+const DESCRIPTION_CHARS = 1000;
+
 /** Identifiers are free text: the readable part of an id keeps at most this much of each. */
 const ID_PART = 40;
 const part = (s: string) => {
@@ -55,7 +58,7 @@ export function detailToRecordFields(detail: Bai2Detail, file: Bai2FileHeader, g
     amount: detail.amount,
     direction: detail.direction,
     currency: account.currency,
-    description: detail.text === '' ? null : detail.text.slice(0, 1000),
+    description: detail.text === '' ? null : detail.text.length <= DESCRIPTION_CHARS ? detail.text : [...detail.text].slice(0, DESCRIPTION_CHARS).join(''),
     external_id: bai2ExternalId(detail, file, group, account),
     metadata,
   };

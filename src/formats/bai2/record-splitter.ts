@@ -60,6 +60,8 @@ export class RecordSplitter {
   private skipping = false;
   private open: { code: string; body: string; line: number } | null = null;
   private started = false;
+  /** Skipping the lines of a record that ran over maxLineLength. */
+  private dropping = false;
   /** Set by the reader once the file header declares it: longer lines are reported. */
   recordLength = 0;
 
@@ -135,6 +137,12 @@ export class RecordSplitter {
       return;
     }
     let p = 0;
+    if (this.dropping) {
+      // The rest of a record dropped for its length: its lines go with it, up to the next record.
+      const first = skipBlanks(text, 0);
+      if (first >= text.length || !codeAt(text, first)) return;
+      this.dropping = false;
+    }
     if (this.open) {
       const first = skipBlanks(text, 0);
       if (first < text.length && codeAt(text, first)) {
@@ -147,6 +155,7 @@ export class RecordSplitter {
           if (open.body.length > this.maxLineLength) {
             this.events.problem(open.line, 'line_too_long', `the record starting on line ${open.line} runs over ${this.maxLineLength} characters without a "/"; it was skipped`);
             this.open = null;
+            this.dropping = true;
           }
           this.checkLength(text, lineNo);
           return;
