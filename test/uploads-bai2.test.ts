@@ -110,6 +110,8 @@ for (const backend of BACKENDS) {
             return m.group_sequence === account.group_sequence && m.account_sequence === account.account_sequence;
           });
           const summaries = account.summaries.reduce((s: bigint, x: any) => s + BigInt(x.amount ?? 0), 0n);
+          assert.equal(account.summary_count, account.summaries.length);
+          assert.equal(BigInt(account.summary_total), summaries);
           const amounts = mine.reduce((s, r) => s + BigInt(r.amount), 0n);
           assert.equal(summaries + amounts, declared.accounts[i]!.total, `${name} account ${i + 1}`);
           assert.equal(mine.length, account.detail_count);

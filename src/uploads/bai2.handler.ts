@@ -9,6 +9,9 @@ import type { FileError, FormatHandler } from './format.js';
 
 const toFileError = (e: Bai2Error): FileError => ({ line: e.line, field: `${e.record}.${e.field}`, code: e.code, message: e.message });
 
+/** Accounts (and groups) whose balances `source_details` lists; all are counted. */
+const MAX_ACCOUNTS_LISTED = 200;
+
 /** What the file says about itself, for `source_details`: balances and control totals to check the import against. */
 function sourceDetails(result: Bai2Result) {
   const header = result.fileHeader!;
@@ -54,6 +57,8 @@ function sourceDetails(result: Bai2Result) {
         account_last4: a.accountLast4,
         currency: a.currency,
         summaries: a.summaries,
+        summary_count: a.summaryCount,
+        summary_total: exact(a.summaryTotal),
         detail_count: a.detailCount,
         credit_count: a.creditCount,
         debit_count: a.debitCount,
@@ -77,7 +82,7 @@ export const bai2Handler: FormatHandler = {
     let result: Bai2Result | undefined;
     let broken = false;
     const relaxations = Object.fromEntries(ctx.options.bai2.relax.map((name) => [name, true]));
-    const options = { ...relaxations, maxLineLength: ctx.limits.maxLineBytes };
+    const options = { ...relaxations, maxLineLength: ctx.limits.maxLineBytes, maxAccounts: MAX_ACCOUNTS_LISTED };
     for await (const events of parseBai2Stream(body, options)) {
       for (const event of events) {
         switch (event.type) {

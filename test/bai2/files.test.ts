@@ -29,6 +29,7 @@ describe('BAI2 shared corpus', () => {
         const mine = details.filter((e) => e.group.number === account.groupNumber && e.account.number === account.accountNumber);
         assert.equal(mine.length, account.detailCount);
         const summaries = account.summaries.reduce((s, x) => s + BigInt(x.amount ?? 0), 0n);
+        assert.equal(account.summaryTotal, summaries);
         const amounts = mine.reduce((s, e) => s + BigInt(e.detail.amount), 0n);
         assert.equal(summaries + amounts, declared.accounts[i]!.total, `account ${i + 1}`);
         assert.equal(account.controlTotal, declared.accounts[i]!.total);

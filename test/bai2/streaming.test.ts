@@ -127,6 +127,32 @@ describe('BAI2 streaming', () => {
     }
   });
 
+  test('adversarial shapes read in linear time: one-character chunks, 100,000 continuations, a 100,000-item 03', { timeout: 120_000 }, () => {
+    const header = '01,S,R,250101,0000,1,,,2/\n02,,BANK,1,250101,,USD,/\n';
+    // A long line fed one character at a time.
+    const bytewise = new Bai2Parser();
+    bytewise.push(header);
+    const line = `03,ACCT1234,,${'010,1,,,'.repeat(25_000)}/\n`;
+    for (const c of line) bytewise.push(c);
+    assert.equal(bytewise.end().accounts[0]?.summaryCount, 25_000);
+    // A D funds type whose distributions come one 88 at a time.
+    const distributions = new Bai2Parser();
+    distributions.push(`${header}03,ACCT1234,,/\n16,165,1,D,100000/\n`);
+    for (let k = 0; k < 100_000; k++) distributions.push('88,1,1/\n');
+    const d = distributions.end();
+    assert.equal(d.detailCount, 1);
+    // An 03 of many items, continued.
+    const items = new Bai2Parser();
+    items.push(`${header}03,ACCT1234,,010,1,,/\n`);
+    for (let k = 0; k < 100_000; k++) items.push('88,015,1,,/\n');
+    items.push('49,100001,100002/\n98,100001,1,100004/\n99,100001,1,100006/\n');
+    const r = items.end();
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.accounts[0]?.summaryCount, 100_001);
+    assert.equal(r.accounts[0]?.summaries.length, 50, 'the result keeps a bounded number of them');
+    assert.equal(r.accounts[0]?.summaryTotal, 100_001n);
+  });
+
   test('end() is idempotent and push() after end() is ignored; bytes and strings read alike', () => {
     const text = writeBai2(bigModel(1, 3));
     const parser = new Bai2Parser();

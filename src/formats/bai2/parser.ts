@@ -25,6 +25,9 @@ export interface Bai2Handlers {
   error?(error: Bai2Error): void;
 }
 
+/** 03 items kept per account in the result: a balance report has a few dozen; the rest are counted and summed. */
+export const MAX_SUMMARIES = 50;
+
 const RECORD_NAMES: Record<string, Bai2RecordName> = {
   '01': 'file_header',
   '02': 'group_header',
@@ -296,7 +299,9 @@ export class Bai2Parser {
         currency: account.currency,
         groupNumber: group.number,
         accountNumber: account.number,
-        summaries: account.summaries.map((s) => ({ type_code: s.typeCode, amount: s.amount === null ? null : exact(s.amount), item_count: s.itemCount, funds_type: s.funds.code })),
+        summaries: account.summaries.slice(0, MAX_SUMMARIES).map((s) => ({ type_code: s.typeCode, amount: s.amount === null ? null : exact(s.amount), item_count: s.itemCount, funds_type: s.funds.code })),
+        summaryCount: account.summaries.length,
+        summaryTotal: read!.sum,
         detailCount: 0,
         creditCount: 0,
         debitCount: 0,
@@ -319,14 +324,14 @@ export class Bai2Parser {
     }
     // The fields before the text may go on in the first continuations; once the text has begun, each
     // further continuation is more text.
-    let body = rec.body;
+    // Joining a continuation with a comma adds its fields to the record's: appended, not re-split, so a
+    // long run of continuations costs linear time.
     let next = 0;
-    let fields = body.split(',');
+    const fields = rec.body.split(',');
     for (;;) {
       const at = textIndex(fields);
       if ((at >= 0 && fields.length > at) || next >= rec.continuations.length) break;
-      body += ',' + rec.continuations[next++];
-      fields = body.split(',');
+      for (const field of rec.continuations[next++]!.split(',')) fields.push(field);
     }
     const at = textIndex(fields);
     const pieces: string[] = [];

@@ -80,32 +80,36 @@ export class RecordSplitter {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    let text = this.carry.length > 0 ? this.carry + chunk : chunk;
-    this.carry = '';
+    // Line breaks are looked for in the new chunk only (the carry has none), so reading stays linear
+    // however small the chunks.
     let start = 0;
     for (;;) {
-      const lf = text.indexOf('\n', start);
+      const lf = chunk.indexOf('\n', start);
       if (lf < 0) break;
       if (this.skipping) {
         this.skipping = false;
+        this.carry = '';
       } else {
-        const end = lf > start && text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+        let line = start === 0 && this.carry.length > 0 ? this.carry + chunk.slice(0, lf) : chunk.slice(start, lf);
+        this.carry = '';
+        if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
         this.lineNo++;
-        this.physicalLine(text.slice(start, end));
+        this.physicalLine(line);
       }
       start = lf + 1;
     }
-    const rest = start === 0 ? text : text.slice(start);
-    text = '';
-    if (this.skipping) return;
-    if (rest.length > this.maxLineLength) {
+    if (this.skipping || start >= chunk.length) return;
+    const rest = start === 0 ? chunk : chunk.slice(start);
+    if (this.carry.length + rest.length > this.maxLineLength) {
       this.lineNo++;
       this.events.problem(this.lineNo, 'line_too_long', `line ${this.lineNo} is longer than ${this.maxLineLength} characters; it was skipped`);
       this.skipping = true;
+      this.carry = '';
+      if (this.open) this.dropping = true;
       this.open = null;
       return;
     }
-    this.carry = rest;
+    this.carry = this.carry.length > 0 ? this.carry + rest : rest;
   }
 
   end(): void {

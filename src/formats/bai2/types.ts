@@ -89,7 +89,11 @@ export interface Bai2AccountTotals {
   currency: string;
   groupNumber: number;
   accountNumber: number;
+  /** The first MAX_SUMMARIES items of the 03 record (balances and summaries); summaryCount counts them all. */
   summaries: { type_code: string; amount: number | string | null; item_count: number | null; funds_type: string }[];
+  summaryCount: number;
+  /** The sum of every 03 item amount: with the details' amounts, the account control total. */
+  summaryTotal: bigint;
   detailCount: number;
   creditCount: number;
   debitCount: number;

@@ -40,10 +40,11 @@ export function readAccount(fields: readonly string[], group: Bai2GroupHeader, n
   }
   const summaries: Bai2Summary[] = [];
   let sum = 0n;
+  // A record may end with empty fields (",,/"): they are no item.
+  let last = fields.length - 1;
+  while (last >= 2 && fields[last] === '') last--;
   let i = 2;
-  while (i < fields.length) {
-    // A record may end with empty fields (",,/"): nothing more is reported.
-    if (fields.slice(i).every((f) => f === '')) break;
+  while (i <= last) {
     const item = summaries.length + 1;
     const typeCode = fields[i]!;
     if (!isSummaryOrStatusCode(typeCode)) {
