@@ -110,9 +110,9 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
       },
       schema: {
         tags: ['Uploads'],
-        summary: 'Upload a CSV or NACHA file into a data stream',
+        summary: 'Upload a CSV, NACHA or BAI2 file into a data stream',
         description:
-          'multipart/form-data (part `file`, option fields before it) or a raw body (text/csv, application/vnd.nacha, text/plain with format=nacha). The bulk request exists from the first byte (parsing: true); the 202 carries it once the file is received and staged. Whole-file problems end it failed with error_details.errors.',
+          'multipart/form-data (part `file`, option fields before it) or a raw body (text/csv, application/vnd.nacha, application/x-bai2, text/plain with format=nacha or format=bai2). The bulk request exists from the first byte (parsing: true); the 202 carries it once the file is received and staged. Whole-file problems end it failed with error_details.errors.',
         params: StreamKeyParams,
         querystring: UploadQuery,
         response: { 202: BulkRequest, 400: ErrorResponse, 409: ErrorResponse, 415: ErrorResponse, ...commonErrors },
