@@ -133,6 +133,7 @@ export class RecordSplitter {
     const lineNo = this.lineNo;
     if (text.length > this.maxLineLength) {
       this.events.problem(lineNo, 'line_too_long', `line ${lineNo} is longer than ${this.maxLineLength} characters; it was skipped`);
+      if (this.open) this.dropping = true;
       this.open = null;
       return;
     }
