@@ -103,6 +103,13 @@ function typesOf(doc: Schema, raw: Schema): { types: Set<string>; enums?: Set<un
   return { types, ...(enums ? { enums } : {}), schema: base };
 }
 
+/**
+ * Values Sluice adds to a contract enum, each reachable only through a Sluice extension the contract has no
+ * counterpart for (docs/decisions.md, "BAI2 statements"): a client that never uses the extension never
+ * sees them. Every other enum must match the contract's exactly.
+ */
+const ENUM_EXTENSIONS = new Set(['bai2_upload']);
+
 function compare(contract: Schema, sluice: Schema, c: Schema, s: Schema, path: string, problems: string[]) {
   const ct = typesOf(contract, c);
   const st = typesOf(sluice, s);
@@ -120,7 +127,7 @@ function compare(contract: Schema, sluice: Schema, c: Schema, s: Schema, path: s
   }
   if (ct.enums) {
     const theirs = [...ct.enums].map(String).sort();
-    const ours = [...(st.enums ?? [])].map(String).sort();
+    const ours = [...(st.enums ?? [])].map(String).filter((v) => !ENUM_EXTENSIONS.has(v) || theirs.includes(v)).sort();
     if (JSON.stringify(theirs) !== JSON.stringify(ours)) problems.push(`${path}: enum ${theirs} vs ${ours}`);
   }
   const cs = ct.schema;

@@ -3,7 +3,7 @@
 import type { LatencySummary } from '../support/latency.js';
 import type { Check } from '../support/verify.js';
 
-export type ScenarioName = 'csv' | 'nacha' | 'json' | 'scaleout' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
+export type ScenarioName = 'csv' | 'nacha' | 'bai2' | 'json' | 'scaleout' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
 export type DatabaseName = 'sqlite' | 'postgres' | 'none';
 
 export interface ScenarioResult {
@@ -46,6 +46,7 @@ export interface ScenarioResult {
 export interface Sizes {
   csvRows: number;
   nachaEntries: number;
+  bai2Entries: number;
   jsonRecords: number;
   jsonBatch: number;
   jsonClients: number;

@@ -18,6 +18,7 @@ export const RECORD_SOURCE: Record<ClaimedRequest['source'], RecordSource> = {
   bulk_api: 'bulk_api',
   csv: 'csv_upload',
   nacha: 'nacha_upload',
+  bai2: 'bai2_upload',
 };
 
 const decodeJsonItem: ItemDecoder = (item) => {
@@ -33,6 +34,7 @@ const decodeJsonItem: ItemDecoder = (item) => {
 const DECODERS: Record<ClaimedRequest['source'], (store: Store, request: ClaimedRequest) => Promise<ItemDecoder>> = {
   bulk_api: async () => decodeJsonItem,
   nacha: async () => decodeJsonItem,
+  bai2: async () => decodeJsonItem,
   csv: csvDecoder,
 };
 

@@ -31,11 +31,15 @@ export async function peek(body: AsyncIterable<Buffer>, minBytes = 1): Promise<{
   return { head, body: rest() };
 }
 
+/** A BAI2 file starts with its 01 file header record (after an optional byte order mark). */
+const BAI2_START = /^(\xef\xbb\xbf)?01,/;
+
 const BY_CONTENT_TYPE: Record<string, Format> = {
   'text/csv': 'csv',
   'application/csv': 'csv',
   'application/vnd.nacha': 'nacha',
   'application/x-nacha': 'nacha',
+  'application/x-bai2': 'bai2',
 };
 
 /**
@@ -50,6 +54,8 @@ export function detectFormat(explicit: Format | undefined, contentType: string |
   const extension = filename?.toLowerCase().replace(/\.(gz|gzip)$/, '').split('.').pop();
   if (extension === 'ach' || extension === 'nacha') return 'nacha';
   if (extension === 'csv') return 'csv';
+  if (extension === 'bai' || extension === 'bai2') return 'bai2';
   const start = head.subarray(0, 3).toString('latin1');
+  if (BAI2_START.test(head.subarray(0, 8).toString('latin1'))) return 'bai2';
   return start === '101' ? 'nacha' : 'csv';
 }

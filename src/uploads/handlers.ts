@@ -1,12 +1,14 @@
 import type { Format, FormatHandler } from './format.js';
 import { csvHandler } from './csv.handler.js';
 import { nachaHandler } from './nacha.handler.js';
+import { bai2Handler } from './bai2.handler.js';
 import type { NotAFile } from './sniff-file.js';
 
 /** One handler per upload format. */
 const HANDLERS: Record<Format, FormatHandler> = {
   csv: csvHandler,
   nacha: nachaHandler,
+  bai2: bai2Handler,
 };
 
 export function handlerFor(format: Format): FormatHandler {

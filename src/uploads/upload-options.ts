@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error.js';
 import type { OnConflict } from '../bulk/bulk-request.table.js';
 import { currencyDecimals } from '../money/currencies.js';
 import { RELAXATION_NAMES } from '../formats/nacha/index.js';
+import { BAI2_RELAXATION_NAMES } from '../formats/bai2/index.js';
 import type { Format } from './format-name.js';
 
 /** Everything an upload can be told, from the query string or from form fields sent before the file. */
@@ -18,6 +19,7 @@ export interface UploadOptions {
     currency: string | undefined;
   };
   nacha: { perspective: 'receiver' | 'originator'; relax: string[]; strict: boolean };
+  bai2: { relax: string[] };
 }
 
 export const OPTION_NAMES = [
@@ -49,13 +51,16 @@ function bool(name: string, value: string | undefined): boolean {
 
 const DELIMITERS = { ',': ',', ';': ';', '\t': '\t', '\\t': '\t', tab: '\t', '|': '|' } as const;
 
-/** NACHA relaxations by name (docs/nacha.md), comma-separated; strict when absent. */
+/** Every relaxation a `relax` option may name: NACHA's (docs/nacha.md) and BAI2's (docs/bai2.md). */
+const KNOWN_RELAXATIONS: readonly string[] = [...new Set<string>([...RELAXATION_NAMES, ...BAI2_RELAXATION_NAMES])];
+
+/** Relaxations by name, comma-separated; strict when absent. Each format reads the names it defines. */
 function relaxations(raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === '') return [];
   const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
   for (const name of names) {
-    if (!(RELAXATION_NAMES as readonly string[]).includes(name)) {
-      throw new AppError('invalid_upload_option', `relax names unknown relaxation "${name.slice(0, 40)}"; known: ${RELAXATION_NAMES.join(', ')}.`, { field: 'relax' });
+    if (!KNOWN_RELAXATIONS.includes(name)) {
+      throw new AppError('invalid_upload_option', `relax names unknown relaxation "${name.slice(0, 40)}"; known: ${KNOWN_RELAXATIONS.join(', ')}.`, { field: 'relax' });
     }
   }
   return [...new Set(names)];
@@ -99,7 +104,7 @@ export function parseUploadOptions(raw: Record<string, string | undefined>): Upl
   }
 
   return {
-    format: oneOf('format', raw.format, ['csv', 'nacha'] as const),
+    format: oneOf('format', raw.format, ['csv', 'nacha', 'bai2'] as const),
     onConflict: onConflict ?? 'skip',
     dryRun: bool('dry_run', raw.dry_run),
     filename,
@@ -112,8 +117,9 @@ export function parseUploadOptions(raw: Record<string, string | undefined>): Upl
     },
     nacha: {
       perspective: oneOf('perspective', raw.perspective, ['receiver', 'originator'] as const) ?? 'receiver',
-      relax: relaxations(raw.relax),
+      relax: relaxations(raw.relax).filter((n) => (RELAXATION_NAMES as readonly string[]).includes(n)),
       strict: bool('strict', raw.strict),
     },
+    bai2: { relax: relaxations(raw.relax).filter((n) => (BAI2_RELAXATION_NAMES as readonly string[]).includes(n)) },
   };
 }

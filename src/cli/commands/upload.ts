@@ -25,7 +25,7 @@ interface UploadFlags extends ClientOptions {
   json?: boolean;
 }
 
-const CONTENT_TYPES: Record<string, string> = { csv: 'text/csv', nacha: 'application/vnd.nacha' };
+const CONTENT_TYPES: Record<string, string> = { csv: 'text/csv', nacha: 'application/vnd.nacha', bai2: 'application/x-bai2' };
 
 /** The file's content type: what --format says, else its extension, else let the server sniff it. */
 function contentTypeOf(file: string, format: string | undefined): string {
@@ -33,16 +33,17 @@ function contentTypeOf(file: string, format: string | undefined): string {
   const ext = extname(file).toLowerCase();
   if (ext === '.csv') return CONTENT_TYPES.csv!;
   if (ext === '.ach' || ext === '.nacha') return CONTENT_TYPES.nacha!;
+  if (ext === '.bai' || ext === '.bai2') return CONTENT_TYPES.bai2!;
   return 'application/octet-stream';
 }
 
 export function registerUpload(program: Command): void {
   program
     .command('upload')
-    .description('Upload a CSV or NACHA file to a running Sluice, show progress, and summarize the outcome')
+    .description('Upload a CSV, NACHA or BAI2 file to a running Sluice, show progress, and summarize the outcome')
     .argument('<file>', 'the file to upload (streamed, never read whole)')
     .requiredOption('--stream <key>', 'the data stream to ingest into')
-    .option('--format <format>', 'csv or nacha (default: from the extension, else detected by the server)')
+    .option('--format <format>', 'csv, nacha or bai2 (default: from the extension, else detected by the server)')
     .option('--on-conflict <policy>', 'skip (default) or error, for external ids that already exist')
     .option('--dry-run', 'validate everything, write no records')
     .option('--delimiter <char>', 'CSV delimiter: , ; tab |')
