@@ -66,6 +66,7 @@ const csvLayout = (request: BulkRequestRow): FailedRowsLayout => {
 const LAYOUTS: Record<BulkRequestRow['source'], (request: BulkRequestRow) => FailedRowsLayout> = {
   bulk_api: jsonLayout,
   nacha: jsonLayout,
+  camt053: jsonLayout,
   csv: csvLayout,
 };
 

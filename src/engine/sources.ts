@@ -1,5 +1,6 @@
 import type { Store } from '../db/connect.js';
 import { csvItemDecoder } from '../formats/csv/index.js';
+import { decodeCamt053Item } from '../formats/camt053/index.js';
 import type { PropertyType } from '../properties/property-definition.table.js';
 import { definitionsForStream } from '../properties/property-definition.repository.js';
 import type { UploadRequestOptions } from '../uploads/request-options.js';
@@ -18,6 +19,7 @@ export const RECORD_SOURCE: Record<ClaimedRequest['source'], RecordSource> = {
   bulk_api: 'bulk_api',
   csv: 'csv_upload',
   nacha: 'nacha_upload',
+  camt053: 'camt053_upload',
 };
 
 const decodeJsonItem: ItemDecoder = (item) => {
@@ -33,6 +35,7 @@ const decodeJsonItem: ItemDecoder = (item) => {
 const DECODERS: Record<ClaimedRequest['source'], (store: Store, request: ClaimedRequest) => Promise<ItemDecoder>> = {
   bulk_api: async () => decodeJsonItem,
   nacha: async () => decodeJsonItem,
+  camt053: async () => (item) => decodeCamt053Item(item.payload),
   csv: csvDecoder,
 };
 

@@ -1,12 +1,14 @@
 import type { Format, FormatHandler } from './format.js';
 import { csvHandler } from './csv.handler.js';
 import { nachaHandler } from './nacha.handler.js';
+import { camt053Handler } from './camt053.handler.js';
 import type { NotAFile } from './sniff-file.js';
 
 /** One handler per upload format. */
 const HANDLERS: Record<Format, FormatHandler> = {
   csv: csvHandler,
   nacha: nachaHandler,
+  camt053: camt053Handler,
 };
 
 export function handlerFor(format: Format): FormatHandler {

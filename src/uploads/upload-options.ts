@@ -99,7 +99,7 @@ export function parseUploadOptions(raw: Record<string, string | undefined>): Upl
   }
 
   return {
-    format: oneOf('format', raw.format, ['csv', 'nacha'] as const),
+    format: oneOf('format', raw.format, ['csv', 'nacha', 'camt053'] as const),
     onConflict: onConflict ?? 'skip',
     dryRun: bool('dry_run', raw.dry_run),
     filename,
