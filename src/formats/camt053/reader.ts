@@ -17,7 +17,7 @@
 // that Sluice does not map. Elements Sluice relies on are checked: present, once, well-formed. The file is
 // not validated against the XSD otherwise.
 
-import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
+import { SaxesParser, type SaxesTag } from 'saxes';
 import { formatDecimal, parseDecimal } from './decimal.js';
 import {
   CAMT053_ERROR_CODES,
@@ -70,7 +70,7 @@ interface Spec {
   children?: Record<string, Spec>;
   /** Counts its occurrences under the parent for paths: Stmt[2], Ntry[14]. */
   repeats?: 'stmt' | 'bal' | 'ntry' | 'tx';
-  open?(r: Camt053Reader, tag: SaxesTagNS, frame: Frame): void;
+  open?(r: Camt053Reader, tag: SaxesTag, frame: Frame): void;
   /** With `text`, the element's text is collected and passed to close. */
   text?: boolean;
   close?(r: Camt053Reader, text: string, frame: Frame): void;
@@ -202,7 +202,7 @@ const dateSpec = (set: (r: Camt053Reader, date: string, frame: Frame) => void): 
 const amountSpec = (set: (r: Camt053Reader, amount: Camt053Amount, frame: Frame) => void): Spec =>
   spec({
     open: (r, tag) => {
-      r.currency = (tag.attributes as Record<string, SaxesAttributeNS>)['Ccy']?.value ?? null;
+      r.currency = (tag.attributes as Record<string, string>)['Ccy'] ?? null;
     },
     text: true,
     close: (r, t, f) => {
@@ -503,7 +503,7 @@ export interface Camt053Sink {
 }
 
 export class Camt053Reader {
-  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
+  private readonly parser: SaxesParser<{ xmlns: false; position: true }>;
   private readonly stack: Frame[] = [];
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly options: Required<Camt053Options>;
@@ -551,7 +551,9 @@ export class Camt053Reader {
       maxErrors: options.maxErrors ?? 100,
       maxWarnings: options.maxWarnings ?? 100,
     };
-    const parser = new SaxesParser({ xmlns: true, position: true });
+    // Namespaces are resolved here, not by saxes: its namespace processing doubles its time, and a camt.053
+    // file binds one namespace, on its root (see open()).
+    const parser = new SaxesParser({ xmlns: false, position: true });
     this.parser = parser;
     const seen = () => {
       this.lastEvent = parser.position;
@@ -664,9 +666,33 @@ export class Camt053Reader {
 
   // ---------- tree walking ----------
 
-  private open(tag: SaxesTagNS): void {
+  /** The document's prefix (`''` for a default namespace) and the attribute that binds it. */
+  private prefix = '';
+  private binding = 'xmlns';
+
+  /**
+   * The element's local name when it is in the document's namespace: it carries the root's prefix, and no
+   * attribute of its own binds that prefix to another namespace. Undefined for an element of another one.
+   */
+  private localName(tag: SaxesTag): string | undefined {
+    const name = tag.name;
+    const colon = name.indexOf(':');
+    let local: string;
+    if (this.prefix === '') {
+      if (colon !== -1) return undefined;
+      local = name;
+    } else {
+      if (colon !== this.prefix.length || !name.startsWith(this.prefix)) return undefined;
+      local = name.slice(colon + 1);
+    }
+    const rebound = (tag.attributes as Record<string, string>)[this.binding];
+    return rebound === undefined || rebound === this.namespace ? local : undefined;
+  }
+
+  private open(tag: SaxesTag): void {
     const depth = this.stack.length;
-    const frame: Frame = { spec: null, name: tag.local, line: this.startLine, column: this.startColumn, index: 0 };
+    const colon = tag.name.indexOf(':');
+    const frame: Frame = { spec: null, name: colon === -1 ? tag.name : tag.name.slice(colon + 1), line: this.startLine, column: this.startColumn, index: 0 };
     if (depth >= MAX_DEPTH) this.fatal('xml_too_deep', frame, `Elements are nested deeper than ${MAX_DEPTH} levels.`);
     if (depth === 0) {
       this.sawRoot = true;
@@ -675,10 +701,11 @@ export class Camt053Reader {
     } else {
       const parent = this.stack[depth - 1]!;
       if (parent.spec !== null) {
-        if (tag.uri !== this.namespace) {
-          this.fail('unexpected_namespace', frame, `${tag.local} is in another XML namespace than the document's; it was not read.`);
+        const local = this.localName(tag);
+        if (local === undefined) {
+          this.fail('unexpected_namespace', frame, `${frame.name.slice(0, 40)} is in another XML namespace than the document's; it was not read.`);
         } else {
-          const child = parent.spec.children?.[tag.local];
+          const child = parent.spec.children?.[local];
           if (child !== undefined) {
             frame.spec = child;
             if (child.repeats !== undefined) frame.index = this.nextIndex(child.repeats);
@@ -713,9 +740,13 @@ export class Camt053Reader {
 
   private namespace = '';
 
-  private checkRoot(tag: SaxesTagNS, frame: Frame): void {
-    const uri = tag.uri;
-    if (tag.local === 'Document' && uri.startsWith(NAMESPACE_PREFIX)) {
+  private checkRoot(tag: SaxesTag, frame: Frame): void {
+    const colon = tag.name.indexOf(':');
+    this.prefix = colon === -1 ? '' : tag.name.slice(0, colon);
+    this.binding = this.prefix === '' ? 'xmlns' : `xmlns:${this.prefix}`;
+    const uri = (tag.attributes as Record<string, string>)[this.binding] ?? '';
+    const local = frame.name;
+    if (local === 'Document' && uri.startsWith(NAMESPACE_PREFIX)) {
       const version = uri.slice(NAMESPACE_PREFIX.length);
       if ((SUPPORTED_VERSIONS as readonly string[]).includes(version)) {
         this.namespace = uri;
@@ -726,7 +757,7 @@ export class Camt053Reader {
     }
     const iso = /^urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3})\.\d{3}\.\d{2}$/.exec(uri);
     const what = iso ? `an ISO 20022 ${iso[1]} message, not a camt.053 bank statement` : uri === '' ? 'XML in no namespace' : `XML in the namespace ${JSON.stringify(uri.slice(0, 80))}`;
-    this.fatal('wrong_namespace', frame, `The root element ${tag.local.slice(0, 40)} is ${what}; a camt.053 file is a Document in ${NAMESPACE_PREFIX}NN.`);
+    this.fatal('wrong_namespace', frame, `The root element ${local.slice(0, 40)} is ${what}; a camt.053 file is a Document in ${NAMESPACE_PREFIX}NN.`);
   }
 
   private nextIndex(kind: 'stmt' | 'bal' | 'ntry' | 'tx'): number {
