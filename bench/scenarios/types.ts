@@ -3,7 +3,7 @@
 import type { LatencySummary } from '../support/latency.js';
 import type { Check } from '../support/verify.js';
 
-export type ScenarioName = 'csv' | 'nacha' | 'json' | 'scaleout' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
+export type ScenarioName = 'csv' | 'nacha' | 'camt053' | 'json' | 'scaleout' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
 export type DatabaseName = 'sqlite' | 'postgres' | 'none';
 
 export interface ScenarioResult {
@@ -50,6 +50,7 @@ export interface Sizes {
   jsonBatch: number;
   jsonClients: number;
   nachaPerBatch: number;
+  camt053Entries: number;
   /** scaleout: concurrent uploads, and rows in each. */
   scaleoutUploads: number;
   scaleoutRowsPerUpload: number;

@@ -1,4 +1,4 @@
-// `csv` and `nacha`: one upload of the whole file into a fresh stream, from the first byte sent to the
+// `csv`, `nacha` and `camt053`: one upload of the whole file into a fresh stream, from the first byte sent to the
 // request's `completed`, then the records, the request and its import batch checked against the file.
 
 import type { ExpectedTotals } from '../inputs/rows.js';
@@ -15,9 +15,10 @@ export interface UploadInput {
 const FORMATS = {
   csv: { contentType: 'text/csv', filename: 'bench.csv' },
   nacha: { contentType: 'application/vnd.nacha', filename: 'bench.ach' },
+  camt053: { contentType: 'application/xml', filename: 'bench.xml' },
 } as const;
 
-export function uploadScenario(format: 'csv' | 'nacha', backend: Backend, input: UploadInput, options: RunOptions) {
+export function uploadScenario(format: keyof typeof FORMATS, backend: Backend, input: UploadInput, options: RunOptions) {
   const { contentType, filename } = FORMATS[format];
   return measureIngest(format, backend, options, async (env) => {
     const upload = await uploadFile(env, input.file, contentType, filename, input.totals.rows);
