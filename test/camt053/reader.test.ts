@@ -165,7 +165,8 @@ describe('camt.053 reader: hostile and malformed input', () => {
       [oneEntry('04').replace('<MsgId>M1</MsgId>', ''), 'missing_element', 'Stmt[1]'],
       [oneEntry('04').replace(/<GrpHdr>.*?<\/GrpHdr>/, ''), 'missing_element', 'Stmt[1]'],
       [oneEntry('04').replace('<Ntry>', '<Ntry xmlns="urn:other">'), 'unexpected_namespace', 'Stmt[1]/Ntry'],
-      // Wrong order: the account after the entries.
+      // Wrong order: the group header after the statement, the account after the entries.
+      [oneEntry('04').replace(/(<GrpHdr>.*?<\/GrpHdr>)\n([\s\S]*)(<\/BkToCstmrStmt>)/, '$2$1$3'), 'missing_element', 'Stmt[1]'],
       [oneEntry('04').replace(/(<Acct>.*?<\/Acct>)([\s\S]*)(<\/Stmt>)/, '$2$1$3'), 'missing_element', 'Stmt[1]/Bal[1]'],
       [oneEntry('04').replace('<NbOfNtries>1</NbOfNtries>', '<NbOfNtries>2</NbOfNtries>'), 'summary_mismatch', 'Stmt[1]/TxsSummry'],
       [oneEntry('04').replace('<TtlNetNtry><Amt>1.00</Amt><CdtDbtInd>CRDT', '<TtlNetNtry><Amt>1.00</Amt><CdtDbtInd>DBIT'), 'summary_mismatch', 'Stmt[1]/TxsSummry'],
