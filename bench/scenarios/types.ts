@@ -59,7 +59,7 @@ export interface Sizes {
 export interface RunOptions {
   sizes: Sizes;
   quick: boolean;
-  /** Extra `sluice worker` processes beside serve's embedded worker (csv, nacha, json). */
+  /** Extra `sluice worker` processes beside serve's embedded worker (csv, nacha, camt053, json). */
   extraWorkers: number;
   /** Status sampling interval. */
   intervalMs: number;
