@@ -228,7 +228,10 @@ for (const backend of BACKENDS) {
           { amount: '5.00', direction: 'DBIT', creditorName: 'Bank', endToEndId: 'E3' },
         ],
       };
-      const text = writeMessage({ version: '08', messageId: 'SPLIT-1', statements: [balanced({ id: 'S1', iban: 'DE89370400440532013000', currency: 'EUR', opening: 0n, entries: [entry] })] });
+      const text = writeMessage({ version: '08', messageId: 'SPLIT-1', statements: [balanced({ id: 'S1', iban: 'DE89370400440532013000', currency: 'EUR', opening: 0n, entries: [entry] })] }).replace(
+        /<TxDtls>/g,
+        '\n<TxDtls>',
+      );
       const res = await upload(t, 'split', text);
       await t.drain();
       const got = await records(t, res.body.id);
@@ -236,6 +239,8 @@ for (const backend of BACKENDS) {
       assert.deepEqual(got.map((r) => r.metadata.end_to_end_id), ['E1', 'E2', 'E3']);
       assert.equal(new Set(got.map((r) => r.external_id)).size, 3);
       const done = (await t.call('GET', `/v1/bulk_requests/${res.body.id}`)).body;
+      // Each record's row_number is the line of the detail it comes from (the entry starts on line 8).
+      assert.deepEqual(done.results.data.map((r: { row_number: number }) => r.row_number), [9, 10, 11]);
       assert.equal(done.source_details.camt053.statements[0].balance_check, 'ok');
     });
 

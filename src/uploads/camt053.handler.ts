@@ -75,8 +75,10 @@ export const camt053Handler: FormatHandler = {
         if (event.type === 'error') broken = true;
         else if (event.type === 'end') result = event.result;
         else if (event.type === 'entry' && !broken && event.entry.booked) {
-          for (const fields of entryToRecordFields(event.entry)) {
-            const pending = sink.push(event.entry.line, JSON.stringify({ ...fields, data_stream_key: ctx.dataStreamKey }));
+          // row_number: the line of the entry, or of the detail a split entry's record comes from.
+          const entry = event.entry;
+          for (const [i, fields] of entryToRecordFields(entry).entries()) {
+            const pending = sink.push(entry.split ? entry.details[i]!.line : entry.line, JSON.stringify({ ...fields, data_stream_key: ctx.dataStreamKey }));
             if (pending) await pending;
           }
         }
