@@ -2,10 +2,10 @@
 // bulk load of the same rows (docs/performance.md). `npm run bench -- --quick` runs every scenario at small
 // sizes and checks what landed; it is a correctness check (exit 1 on any mismatch), never a timing one.
 //
-// Options: --quick, --rows N (CSV rows), --nacha-entries N, --bai2-entries N, --json-records N, --clients N,
-// --only csv,nacha,bai2,json,parse,scaleout, --db sqlite,postgres, --workers 1,2,4 (scaleout: one run per count of
+// Options: --quick, --rows N (CSV rows), --nacha-entries N, --bai2-entries N, --camt053-entries N, --json-records N,
+// --clients N, --only csv,nacha,bai2,camt053,json,parse,scaleout, --db sqlite,postgres, --workers 1,2,4 (scaleout: one run per count of
 // `sluice worker` processes; given without --only, runs scaleout alone), --uploads N and --upload-rows N
-// (scaleout: concurrent uploads, rows each), --extra-workers N (csv, nacha, bai2, json: `sluice worker` processes
+// (scaleout: concurrent uploads, rows each), --extra-workers N (csv, nacha, bai2, camt053, json: `sluice worker` processes
 // beside serve's embedded worker), --interval MS (status sampling), --runs N (parse repetitions), --profile (serve under --cpu-prof, top
 // self-time functions printed), --env KEY=VALUE (Sluice setting for the run, repeatable), --out FILE,
 // --keep-inputs, --skip-schema-reference (no load into Sluice's own records table: saves time at 5M rows).
@@ -18,12 +18,13 @@ import { REPO_ROOT } from '../test/support/shared.js';
 import { CSV_PREFIX, writeCsv } from './inputs/csv.js';
 import { writeNachaFile } from './inputs/nacha.js';
 import { writeBai2File } from './inputs/bai2.js';
+import { writeCamt053File } from './inputs/camt053.js';
 import { JSON_PREFIX } from './inputs/json.js';
 import { rowsTotals, type ExpectedTotals } from './inputs/rows.js';
 import { describeMachine, uptimeLine } from './machine.js';
 import { busyMs, selfTimesText } from './profile-summary.js';
 import { postgresCopy, type ReferenceResult } from './references/postgres-copy.js';
-import { csvReferenceRows, jsonReferenceRows, nachaReferenceRows } from './references/rows.js';
+import { camt053ReferenceRows, csvReferenceRows, jsonReferenceRows, nachaReferenceRows } from './references/rows.js';
 import { writeRowsFile } from './references/rows-file.js';
 import { bai2ReferenceRows } from './references/bai2-rows.js';
 import { sluiceSchemaReference } from './references/sluice-schema.js';
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string' },
     'nacha-entries': { type: 'string' },
     'bai2-entries': { type: 'string' },
+    'camt053-entries': { type: 'string' },
     'json-records': { type: 'string' },
     clients: { type: 'string' },
     only: { type: 'string' },
@@ -94,10 +96,11 @@ const sizes: Sizes = {
   jsonBatch: 1000,
   jsonClients: count('clients', args.clients, 8),
   nachaPerBatch: 1000,
+  camt053Entries: count('camt053-entries', args['camt053-entries'], quick ? 10_000 : 500_000),
   scaleoutUploads: count('uploads', args.uploads, 8),
   scaleoutRowsPerUpload: count('upload-rows', args['upload-rows'], quick ? 2_500 : 250_000),
 };
-const SCENARIOS = ['parse', 'csv', 'nacha', 'bai2', 'json', 'scaleout'] as const;
+const SCENARIOS = ['parse', 'csv', 'nacha', 'bai2', 'camt053', 'json', 'scaleout'] as const;
 // The full default run leaves scaleout out (it is item 8's question, ~8 minutes of its own: `--workers 1,2,4`
 // or `--only scaleout`); --quick runs everything, scaleout included. --workers alone means the scale-out run.
 const scenarios =
@@ -126,7 +129,7 @@ const parseRuns = count('runs', args.runs, quick ? 1 : 3);
 const scaleoutWorkers = (args.workers ?? '1,2,4').split(',').map((w) => count('workers', w.trim(), 1));
 // Only the default full run replaces the committed results; anything else (quick, a subset, other sizes)
 // goes to .bench/, which git ignores.
-const defaultFull = !quick && args.rows === undefined && args['nacha-entries'] === undefined && args['bai2-entries'] === undefined && args['json-records'] === undefined && args.only === undefined && args.db === undefined && args.env === undefined && args.workers === undefined && args['extra-workers'] === undefined && args.uploads === undefined && args['upload-rows'] === undefined;
+const defaultFull = !quick && args.rows === undefined && args['nacha-entries'] === undefined && args['bai2-entries'] === undefined && args['camt053-entries'] === undefined && args['json-records'] === undefined && args.only === undefined && args.db === undefined && args.env === undefined && args.workers === undefined && args['extra-workers'] === undefined && args.uploads === undefined && args['upload-rows'] === undefined;
 const out = args.out ?? (defaultFull ? join(REPO_ROOT, 'bench', 'results', 'latest.json') : join(REPO_ROOT, '.bench', `${quick ? 'quick' : 'run'}-${stamp}.json`));
 
 const log = (line: string) => console.log(line);
@@ -226,12 +229,13 @@ const results: ScenarioResult[] = [];
 try {
   const needCsv = scenarios.includes('csv') || scenarios.includes('parse');
   const needNacha = scenarios.includes('nacha') || scenarios.includes('parse');
-  const files = { csv: join(inputs, 'bench.csv'), nacha: join(inputs, 'bench.ach'), csvRows: join(inputs, 'csv.rows'), nachaRows: join(inputs, 'nacha.rows'), bai2: join(inputs, 'bench.bai'), bai2Rows: join(inputs, 'bai2.rows'), jsonRows: join(inputs, 'json.rows'), scaleoutRows: join(inputs, 'scaleout.rows') };
+  const files = { csv: join(inputs, 'bench.csv'), nacha: join(inputs, 'bench.ach'), csvRows: join(inputs, 'csv.rows'), nachaRows: join(inputs, 'nacha.rows'), bai2: join(inputs, 'bench.bai'), bai2Rows: join(inputs, 'bai2.rows'), camt053: join(inputs, 'bench.xml'), camt053Rows: join(inputs, 'camt053.rows'), jsonRows: join(inputs, 'json.rows'), scaleoutRows: join(inputs, 'scaleout.rows') };
   const scaleoutRows = sizes.scaleoutUploads * sizes.scaleoutRowsPerUpload;
   let scaleout: ScaleoutInput | undefined;
   let csvTotals: ExpectedTotals | undefined;
   let nachaTotals: ExpectedTotals | undefined;
   let bai2Totals: ExpectedTotals | undefined;
+  let camt053Totals: ExpectedTotals | undefined;
   let jsonTotals: ExpectedTotals | undefined;
   let t = performance.now();
   if (needCsv) {
@@ -251,6 +255,12 @@ try {
     bai2Totals = written.totals;
     log(`  input: BAI2 file of ${sizes.bai2Entries.toLocaleString('en-US')} details in ${written.accounts} accounts, ${(written.bytes / 1024 ** 2).toFixed(1)} MB (${elapsed(t)})`);
   }
+  if (scenarios.includes('camt053')) {
+    t = performance.now();
+    const written = await writeCamt053File(files.camt053, sizes.camt053Entries);
+    camt053Totals = written.totals;
+    log(`  input: camt.053 file of ${sizes.camt053Entries.toLocaleString('en-US')} entries in ${written.statements} statements, ${(written.bytes / 1024 ** 2).toFixed(1)} MB (${elapsed(t)})`);
+  }
   if (scenarios.includes('json')) jsonTotals = rowsTotals(sizes.jsonRecords, JSON_PREFIX);
   if (scenarios.includes('scaleout')) {
     t = performance.now();
@@ -266,6 +276,7 @@ try {
   if (scenarios.includes('csv')) await writeRowsFile(files.csvRows, csvReferenceRows(sizes.csvRows));
   if (scenarios.includes('nacha')) await writeRowsFile(files.nachaRows, nachaReferenceRows(files.nacha));
   if (scenarios.includes('bai2')) await writeRowsFile(files.bai2Rows, bai2ReferenceRows(files.bai2));
+  if (scenarios.includes('camt053')) await writeRowsFile(files.camt053Rows, camt053ReferenceRows(files.camt053));
   if (scenarios.includes('json')) await writeRowsFile(files.jsonRows, jsonReferenceRows(sizes.jsonRecords, sizes.jsonBatch));
   if (scenarios.includes('scaleout')) await writeRowsFile(files.scaleoutRows, csvReferenceRows(scaleoutRows, sizes.scaleoutRowsPerUpload));
   log(`  input: reference rows written (${elapsed(t)})`);
@@ -298,6 +309,7 @@ try {
       if (scenario === 'csv') record(await withReference(() => uploadScenario('csv', backend, { file: files.csv, totals: csvTotals! }, options), backend, files.csvRows, sizes.csvRows, 1));
       if (scenario === 'nacha') record(await withReference(() => uploadScenario('nacha', backend, { file: files.nacha, totals: nachaTotals! }, options), backend, files.nachaRows, sizes.nachaEntries, 1));
       if (scenario === 'bai2') record(await withReference(() => uploadScenario('bai2', backend, { file: files.bai2, totals: bai2Totals! }, options), backend, files.bai2Rows, sizes.bai2Entries, 1));
+      if (scenario === 'camt053') record(await withReference(() => uploadScenario('camt053', backend, { file: files.camt053, totals: camt053Totals! }, options), backend, files.camt053Rows, sizes.camt053Entries, 1));
       if (scenario === 'json') record(await withReference(() => jsonScenario(backend, jsonTotals!, options), backend, files.jsonRows, sizes.jsonRecords, Math.ceil(sizes.jsonRecords / sizes.jsonBatch)));
       printProfile(scenario, backend);
     }

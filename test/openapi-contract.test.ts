@@ -13,6 +13,13 @@ type Schema = Record<string, any>;
 
 const CONTRACT_PATH = resolve(TESTDATA_ROOT, '..', 'contract', 'endclose-openapi.json');
 
+/**
+ * Values Sluice adds to a contract enum, for what it has and End Close has not (docs/compatibility.md,
+ * "Enum values Sluice adds"): the sources of BAI2 and camt.053 uploads, reachable only through those
+ * uploads, so a client that never makes one never sees them. Nothing else may differ.
+ */
+const ENUM_EXTENSIONS = new Set<string>(['bai2_upload', 'camt053_upload']);
+
 /** In-scope operations; `pending` names the issue that brings an operation not built yet. */
 const OPERATIONS: Array<{ method: string; path: string; pending?: string }> = [
   { method: 'get', path: '/data_streams' },
@@ -102,13 +109,6 @@ function typesOf(doc: Schema, raw: Schema): { types: Set<string>; enums?: Set<un
   if (enums?.has(null)) enums.delete(null);
   return { types, ...(enums ? { enums } : {}), schema: base };
 }
-
-/**
- * Values Sluice adds to a contract enum, each reachable only through a Sluice extension the contract has no
- * counterpart for (docs/decisions.md, "BAI2 statements"): a client that never uses the extension never
- * sees them. Every other enum must match the contract's exactly.
- */
-const ENUM_EXTENSIONS = new Set(['bai2_upload']);
 
 function compare(contract: Schema, sluice: Schema, c: Schema, s: Schema, path: string, problems: string[]) {
   const ct = typesOf(contract, c);

@@ -5,6 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import { entryToRecordFields, parseNachaStream, type NachaFileHeader } from '../../src/formats/nacha/index.js';
+import { entryToRecordFields as camt053RecordFields, parseCamt053Stream } from '../../src/formats/camt053/index.js';
 import { CSV_PREFIX } from '../inputs/csv.js';
 import { JSON_PREFIX } from '../inputs/json.js';
 import { benchRow } from '../inputs/rows.js';
@@ -38,6 +39,22 @@ export async function* nachaReferenceRows(file: string): AsyncGenerator<RecordVa
         yield [1, 1, f.external_id, f.date, f.amount, f.direction, f.currency, f.description, JSON.stringify(f.metadata), 'nacha_upload', 1, index++, 1, NOW, NOW];
       } else if (event.type === 'end' && !event.result.ok) {
         throw new Error(`the generated NACHA file is invalid: ${event.result.errors[0]?.message}`);
+      }
+    }
+  }
+}
+
+/** camt.053 rows through Sluice's own entry -> record mapping, as for NACHA: external ids and metadata are its definitions. */
+export async function* camt053ReferenceRows(file: string): AsyncGenerator<RecordValues> {
+  let index = 0;
+  for await (const events of parseCamt053Stream(createReadStream(file))) {
+    for (const event of events) {
+      if (event.type === 'entry') {
+        for (const f of camt053RecordFields(event.entry)) {
+          yield [1, 1, f.external_id, f.date!, f.amount as number, f.direction, f.currency, f.description, JSON.stringify(f.metadata), 'camt053_upload', 1, index++, 1, NOW, NOW];
+        }
+      } else if (event.type === 'end' && !event.result.ok) {
+        throw new Error(`the generated camt.053 file is invalid: ${event.result.errors[0]?.message}`);
       }
     }
   }

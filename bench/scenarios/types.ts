@@ -3,7 +3,7 @@
 import type { LatencySummary } from '../support/latency.js';
 import type { Check } from '../support/verify.js';
 
-export type ScenarioName = 'csv' | 'nacha' | 'bai2' | 'json' | 'scaleout' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
+export type ScenarioName = 'csv' | 'nacha' | 'bai2' | 'camt053' | 'json' | 'scaleout' | 'parse-csv' | 'parse-nacha' | 'parse-nacha-stream';
 export type DatabaseName = 'sqlite' | 'postgres' | 'none';
 
 export interface ScenarioResult {
@@ -51,6 +51,7 @@ export interface Sizes {
   jsonBatch: number;
   jsonClients: number;
   nachaPerBatch: number;
+  camt053Entries: number;
   /** scaleout: concurrent uploads, and rows in each. */
   scaleoutUploads: number;
   scaleoutRowsPerUpload: number;
@@ -59,7 +60,7 @@ export interface Sizes {
 export interface RunOptions {
   sizes: Sizes;
   quick: boolean;
-  /** Extra `sluice worker` processes beside serve's embedded worker (csv, nacha, json). */
+  /** Extra `sluice worker` processes beside serve's embedded worker (csv, nacha, camt053, json). */
   extraWorkers: number;
   /** Status sampling interval. */
   intervalMs: number;

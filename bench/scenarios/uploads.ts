@@ -1,4 +1,4 @@
-// `csv`, `nacha` and `bai2`: one upload of the whole file into a fresh stream, from the first byte sent to the
+// `csv`, `nacha`, `bai2` and `camt053`: one upload of the whole file into a fresh stream, from the first byte sent to the
 // request's `completed`, then the records, the request and its import batch checked against the file.
 
 import type { ExpectedTotals } from '../inputs/rows.js';
@@ -16,6 +16,7 @@ const FORMATS = {
   csv: { contentType: 'text/csv', filename: 'bench.csv' },
   nacha: { contentType: 'application/vnd.nacha', filename: 'bench.ach' },
   bai2: { contentType: 'application/x-bai2', filename: 'bench.bai' },
+  camt053: { contentType: 'application/xml', filename: 'bench.xml' },
 } as const;
 
 export function uploadScenario(format: keyof typeof FORMATS, backend: Backend, input: UploadInput, options: RunOptions) {

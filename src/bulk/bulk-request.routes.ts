@@ -16,7 +16,7 @@ const ListQuery = Type.Object({
   ...CursorQuery,
   data_stream_key: Type.Optional(Type.String()),
   status: Type.Optional(Type.Enum(BULK_STATUSES)),
-  source: Type.Optional(Type.String({ description: 'bulk_api, csv, nacha or bai2' })),
+  source: Type.Optional(Type.String({ description: 'bulk_api, csv, nacha, bai2 or camt053' })),
   stuck: Type.Optional(Type.Boolean()),
   parent_bulk_request_id: Type.Optional(QueryId),
 });

@@ -13,7 +13,7 @@ export const OnConflictSchema = Type.Enum(['skip', 'error'] as const);
 const bulkRequestProperties = {
   id: Type.Integer(),
   status: Status,
-  source: Nullable(Type.String({ description: 'bulk_api, csv, nacha or bai2' })),
+  source: Nullable(Type.String({ description: 'bulk_api, csv, nacha, bai2 or camt053' })),
   total_items: Type.Integer(),
   processed_items: Type.Integer(),
   successful_items: Type.Integer(),

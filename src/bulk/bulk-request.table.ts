@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 
 export type BulkStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
-export type BulkSource = 'bulk_api' | 'csv' | 'nacha' | 'bai2';
+export type BulkSource = 'bulk_api' | 'csv' | 'nacha' | 'bai2' | 'camt053';
 export type OnConflict = 'skip' | 'error';
 
 /** The row is the job: status, counters, checkpoint and lease all live here (there is no second queue). */

@@ -67,6 +67,7 @@ const LAYOUTS: Record<BulkRequestRow['source'], (request: BulkRequestRow) => Fai
   bulk_api: jsonLayout,
   nacha: jsonLayout,
   bai2: jsonLayout,
+  camt053: jsonLayout,
   csv: csvLayout,
 };
 

@@ -131,7 +131,7 @@ async function writableCandidates(trx: Transaction<Database>, store: Store, cand
 /** Where an upload's records are accounted: its root request (retries share it), null for JSON and dry runs. */
 export interface ImportBatchTarget {
   rootBulkRequestId: number;
-  source: 'csv_upload' | 'nacha_upload' | 'bai2_upload';
+  source: 'csv_upload' | 'nacha_upload' | 'bai2_upload' | 'camt053_upload';
   filename: string | null;
 }
 

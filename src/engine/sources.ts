@@ -1,5 +1,6 @@
 import type { Store } from '../db/connect.js';
 import { csvItemDecoder } from '../formats/csv/index.js';
+import { decodeCamt053Item } from '../formats/camt053/index.js';
 import type { PropertyType } from '../properties/property-definition.table.js';
 import { definitionsForStream } from '../properties/property-definition.repository.js';
 import type { UploadRequestOptions } from '../uploads/request-options.js';
@@ -19,6 +20,7 @@ export const RECORD_SOURCE: Record<ClaimedRequest['source'], RecordSource> = {
   csv: 'csv_upload',
   nacha: 'nacha_upload',
   bai2: 'bai2_upload',
+  camt053: 'camt053_upload',
 };
 
 const decodeJsonItem: ItemDecoder = (item) => {
@@ -35,6 +37,7 @@ const DECODERS: Record<ClaimedRequest['source'], (store: Store, request: Claimed
   bulk_api: async () => decodeJsonItem,
   nacha: async () => decodeJsonItem,
   bai2: async () => decodeJsonItem,
+  camt053: async () => (item) => decodeCamt053Item(item.payload),
   csv: csvDecoder,
 };
 

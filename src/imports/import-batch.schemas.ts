@@ -8,7 +8,7 @@ export const ImportBatch = Type.Object(
   {
     id: Type.Integer(),
     data_stream_key: Type.String(),
-    source: StringEnum(['csv_upload', 'nacha_upload', 'bai2_upload', 'bulk_api'], { description: 'How the records were imported' }),
+    source: StringEnum(['csv_upload', 'nacha_upload', 'bai2_upload', 'camt053_upload', 'bulk_api'], { description: 'How the records were imported' }),
     filename: Nullable(Type.String()),
     record_count: Type.Integer(),
     total_credits: Type.Integer({ description: 'Sum of credit amounts, minor units' }),

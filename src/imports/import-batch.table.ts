@@ -6,7 +6,7 @@ export interface ImportBatchTable {
   environment_id: number;
   data_stream_id: number;
   bulk_request_id: number;
-  source: 'csv_upload' | 'nacha_upload' | 'bai2_upload';
+  source: 'csv_upload' | 'nacha_upload' | 'bai2_upload' | 'camt053_upload';
   filename: string | null;
   record_count: number;
   total_credits: number;

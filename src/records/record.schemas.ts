@@ -30,7 +30,7 @@ export const RecordSchema = Type.Object(
     updated_at: Timestamp,
     bulk_request_id: Nullable(Type.Integer({ description: 'The bulk request that created the record, if any' })),
     import_batch_id: Nullable(Type.Integer({ description: 'The file import that created the record, if any' })),
-    source: StringEnum(['api', 'bulk_api', 'csv_upload', 'nacha_upload', 'bai2_upload'], { description: 'How the record came in' }),
+    source: StringEnum(['api', 'bulk_api', 'csv_upload', 'nacha_upload', 'bai2_upload', 'camt053_upload'], { description: 'How the record came in' }),
   },
   { $id: 'Record' },
 );
@@ -78,7 +78,7 @@ export const ListRecordsQuery = Type.Object({
   // Plain strings (no `format`): parseTimestampFilter checks them and names the filter in its 422.
   created_after: Type.Optional(Type.String({ description: 'RFC 3339 date-time; records created strictly after it' })),
   created_before: Type.Optional(Type.String({ description: 'RFC 3339 date-time; records created strictly before it' })),
-  source: Type.Optional(StringEnum(['csv_upload', 'nacha_upload', 'bai2_upload', 'bulk_api', 'api'])),
+  source: Type.Optional(StringEnum(['csv_upload', 'nacha_upload', 'bai2_upload', 'camt053_upload', 'bulk_api', 'api'])),
   status: Type.Optional(StringEnum(['matched', 'unmatched'], { description: 'Sluice does not reconcile: every record is unmatched' })),
   cursor: Type.Optional(Type.String({ description: 'Opaque cursor from a previous next_cursor. Omit for the first page.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

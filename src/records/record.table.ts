@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 
 export type Direction = 'credit' | 'debit';
 /** How a record came in; `import_batch_id` is set for the two upload sources. */
-export type RecordSource = 'api' | 'bulk_api' | 'csv_upload' | 'nacha_upload' | 'bai2_upload';
+export type RecordSource = 'api' | 'bulk_api' | 'csv_upload' | 'nacha_upload' | 'bai2_upload' | 'camt053_upload';
 
 export interface RecordTable {
   id: Generated<number>;

@@ -2,6 +2,7 @@ import type { Format, FormatHandler } from './format.js';
 import { csvHandler } from './csv.handler.js';
 import { nachaHandler } from './nacha.handler.js';
 import { bai2Handler } from './bai2.handler.js';
+import { camt053Handler } from './camt053.handler.js';
 import type { NotAFile } from './sniff-file.js';
 
 /** One handler per upload format. */
@@ -9,6 +10,7 @@ const HANDLERS: Record<Format, FormatHandler> = {
   csv: csvHandler,
   nacha: nachaHandler,
   bai2: bai2Handler,
+  camt053: camt053Handler,
 };
 
 export function handlerFor(format: Format): FormatHandler {

@@ -104,7 +104,7 @@ export function parseUploadOptions(raw: Record<string, string | undefined>): Upl
   }
 
   return {
-    format: oneOf('format', raw.format, ['csv', 'nacha', 'bai2'] as const),
+    format: oneOf('format', raw.format, ['csv', 'nacha', 'bai2', 'camt053'] as const),
     onConflict: onConflict ?? 'skip',
     dryRun: bool('dry_run', raw.dry_run),
     filename,

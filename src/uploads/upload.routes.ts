@@ -20,6 +20,8 @@ const RAW_TYPES = [
   'application/vnd.nacha',
   'application/x-nacha',
   'application/x-bai2',
+  'application/xml',
+  'text/xml',
   'text/plain',
   'application/octet-stream',
   'application/gzip',
@@ -27,7 +29,7 @@ const RAW_TYPES = [
 ];
 
 const UploadQuery = Type.Object({
-  format: Type.Optional(Type.String({ description: 'csv, nacha or bai2; detected from the content type, extension or content when absent' })),
+  format: Type.Optional(Type.String({ description: 'csv, nacha, bai2 or camt053; detected from the content type, extension or content when absent' })),
   on_conflict: Type.Optional(Type.String({ description: 'skip (default) or error' })),
   dry_run: Type.Optional(Type.String({ description: 'true: parse and validate everything, write no records' })),
   filename: Type.Optional(Type.String({ description: 'Names a raw-body upload' })),
@@ -38,7 +40,7 @@ const UploadQuery = Type.Object({
   currency: Type.Optional(Type.String({ description: 'CSV: currency of rows without a currency column (default USD)' })),
   perspective: Type.Optional(Type.String({ description: 'NACHA: receiver (default) or originator' })),
   relax: Type.Optional(Type.String({ description: 'NACHA, BAI2: comma-separated relaxations of strict validation (docs/nacha.md, docs/bai2.md)' })),
-  strict: Type.Optional(Type.String({ description: 'NACHA: true turns warnings (deviations that leave the data reliable) into errors (docs/nacha.md)' })),
+  strict: Type.Optional(Type.String({ description: 'NACHA and camt.053: true turns warnings (deviations that leave the data reliable) into errors (docs/nacha.md, docs/camt053.md)' })),
 });
 
 const MULTIPART_LIMITS = { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 100 };
@@ -110,9 +112,9 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
       },
       schema: {
         tags: ['Uploads'],
-        summary: 'Upload a CSV, NACHA or BAI2 file into a data stream',
+        summary: 'Upload a CSV, NACHA, BAI2 or camt.053 file into a data stream',
         description:
-          'multipart/form-data (part `file`, option fields before it) or a raw body (text/csv, application/vnd.nacha, application/x-bai2, text/plain with format=nacha or format=bai2). The bulk request exists from the first byte (parsing: true); the 202 carries it once the file is received and staged. Whole-file problems end it failed with error_details.errors.',
+          'multipart/form-data (part `file`, option fields before it) or a raw body (text/csv, application/vnd.nacha, application/x-bai2, text/plain with format=nacha or format=bai2, application/xml or text/xml for camt.053). The bulk request exists from the first byte (parsing: true); the 202 carries it once the file is received and staged. Whole-file problems end it failed with error_details.errors.',
         params: StreamKeyParams,
         querystring: UploadQuery,
         response: { 202: BulkRequest, 400: ErrorResponse, 409: ErrorResponse, 415: ErrorResponse, ...commonErrors },

@@ -25,7 +25,7 @@ interface UploadFlags extends ClientOptions {
   json?: boolean;
 }
 
-const CONTENT_TYPES: Record<string, string> = { csv: 'text/csv', nacha: 'application/vnd.nacha', bai2: 'application/x-bai2' };
+const CONTENT_TYPES: Record<string, string> = { csv: 'text/csv', nacha: 'application/vnd.nacha', bai2: 'application/x-bai2', camt053: 'application/xml' };
 
 /** The file's content type: what --format says, else its extension, else let the server sniff it. */
 function contentTypeOf(file: string, format: string | undefined): string {
@@ -34,16 +34,17 @@ function contentTypeOf(file: string, format: string | undefined): string {
   if (ext === '.csv') return CONTENT_TYPES.csv!;
   if (ext === '.ach' || ext === '.nacha') return CONTENT_TYPES.nacha!;
   if (ext === '.bai' || ext === '.bai2') return CONTENT_TYPES.bai2!;
+  if (ext === '.xml') return CONTENT_TYPES.camt053!;
   return 'application/octet-stream';
 }
 
 export function registerUpload(program: Command): void {
   program
     .command('upload')
-    .description('Upload a CSV, NACHA or BAI2 file to a running Sluice, show progress, and summarize the outcome')
+    .description('Upload a CSV, NACHA, BAI2 or camt.053 file to a running Sluice, show progress, and summarize the outcome')
     .argument('<file>', 'the file to upload (streamed, never read whole)')
     .requiredOption('--stream <key>', 'the data stream to ingest into')
-    .option('--format <format>', 'csv, nacha or bai2 (default: from the extension, else detected by the server)')
+    .option('--format <format>', 'csv, nacha, bai2 or camt053 (default: from the extension, else detected by the server)')
     .option('--on-conflict <policy>', 'skip (default) or error, for external ids that already exist')
     .option('--dry-run', 'validate everything, write no records')
     .option('--delimiter <char>', 'CSV delimiter: , ; tab |')
@@ -52,7 +53,7 @@ export function registerUpload(program: Command): void {
     .option('--date-format <format>', 'CSV: YYYY-MM-DD (default), MM/DD/YYYY or DD/MM/YYYY')
     .option('--currency <code>', 'CSV: currency for rows without one (default USD)')
     .option('--perspective <side>', 'NACHA: receiver (default) or originator')
-    .option('--strict', 'NACHA: reject the file for deviations that are otherwise warnings')
+    .option('--strict', 'NACHA, camt.053: reject the file for deviations that are otherwise warnings')
     .option('--idempotency-key <key>', 'makes a repeated upload return the first one')
     .option('--no-wait', 'return once the file is received; do not wait for processing')
     .option('--json', 'print the final bulk request as JSON (no progress bars)')

@@ -10,7 +10,7 @@ import type { NewRecordRow } from './insert-records.js';
  */
 export async function ensureImportBatch(
   trx: Transaction<Database>,
-  args: { environmentId: number; dataStreamId: number; rootBulkRequestId: number; source: 'csv_upload' | 'nacha_upload' | 'bai2_upload'; filename: string | null; currency: string; now: number },
+  args: { environmentId: number; dataStreamId: number; rootBulkRequestId: number; source: 'csv_upload' | 'nacha_upload' | 'bai2_upload' | 'camt053_upload'; filename: string | null; currency: string; now: number },
 ): Promise<{ id: number; created: boolean }> {
   const existing = await trx.selectFrom('import_batches').select('id').where('bulk_request_id', '=', args.rootBulkRequestId).executeTakeFirst();
   if (existing) return { id: existing.id, created: false };
