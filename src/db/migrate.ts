@@ -6,6 +6,7 @@ import { up0003 } from './migrations/0003_stream_operations.js';
 import { up0004 } from './migrations/0004_records_load_path.js';
 import { up0005 } from './migrations/0005_results_format_and_request_streams.js';
 import { up0006 } from './migrations/0006_segments.js';
+import { up0008 } from './migrations/0008_webhooks.js';
 
 /** Numbered, append-only. Each entry's name sorts in the order it must run. */
 function migrations(store: Store): Record<string, Migration> {
@@ -16,6 +17,8 @@ function migrations(store: Store): Record<string, Migration> {
     '0004_records_load_path': { up: up0004(store.caps) },
     '0005_results_format_and_request_streams': { up: up0005 },
     '0006_segments': { up: up0006(store.caps) },
+    // 0007 is the records indexes migration of another branch; numbers are assigned, not taken in order.
+    '0008_webhooks': { up: up0008(store.caps) },
   };
 }
 
