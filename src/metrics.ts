@@ -41,6 +41,12 @@ export function createMetrics() {
       help: 'PostgreSQL chunks whose COPY met a concurrent writer of one of their external ids and were redone with INSERT',
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'sluice_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome: delivered (2xx), retry (failed, retry scheduled), gave_up (failed, schedule exhausted)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -56,4 +62,5 @@ export interface EngineMetrics {
   requestsFinished: { inc(labels: { status: 'completed' | 'failed' | 'cancelled' }): void };
   leasesLost: { inc(): void };
   copyFallbacks: { inc(): void };
+  webhookDeliveries: { inc(labels: { outcome: 'delivered' | 'retry' | 'gave_up' }): void };
 }

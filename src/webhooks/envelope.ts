@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { iso } from '../http/pagination.js';
-import { eventIdOf } from './event-types.js';
+import { eventIdOf, type EventType } from './event-types.js';
 import type { WebhookEventTable } from './webhook.table.js';
 
 /**
@@ -13,5 +13,5 @@ export function envelopeOf(event: Selectable<WebhookEventTable>): string {
 
 /** The same envelope as an object, for the API. */
 export function envelopeObject(event: Selectable<WebhookEventTable>) {
-  return { id: eventIdOf(event.id), event_type: event.event_type, timestamp: iso(event.created_at), data: JSON.parse(event.data) as Record<string, unknown> };
+  return { id: eventIdOf(event.id), event_type: event.event_type as EventType, timestamp: iso(event.created_at), data: JSON.parse(event.data) as Record<string, unknown> };
 }

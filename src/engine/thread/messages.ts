@@ -17,4 +17,5 @@ export type FromEngine =
   | { type: 'chunk'; seconds: number }
   | { type: 'finished'; status: 'completed' | 'failed' | 'cancelled' }
   | { type: 'lease-lost' }
-  | { type: 'copy-fallback' };
+  | { type: 'copy-fallback' }
+  | { type: 'webhook-delivery'; outcome: 'delivered' | 'retry' | 'gave_up' };
