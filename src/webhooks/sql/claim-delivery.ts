@@ -19,7 +19,7 @@ export type DeliveryRow = Selectable<WebhookDeliveryTable>;
  * deliveries; finished ones (nearly all, in time) are never read.
  */
 export async function claimDelivery(db: Kysely<Database>, caps: Capabilities, owner: string, now: number, leaseMs: number): Promise<DeliveryRow | undefined> {
-  const candidate = sql`
+  const due = (lock: boolean) => sql`
     SELECT c.id FROM webhook_deliveries c
     JOIN webhook_endpoints e ON e.id = c.endpoint_id AND e.disabled = 0
     WHERE c.status IN ('pending', 'delivering')
@@ -30,8 +30,12 @@ export async function claimDelivery(db: Kysely<Database>, caps: Capabilities, ow
       )
     ORDER BY c.id
     LIMIT 1
-    ${caps.skipLocked ? sql`FOR UPDATE OF c SKIP LOCKED` : sql``}
+    ${lock && caps.skipLocked ? sql`FOR UPDATE OF c SKIP LOCKED` : sql``}
   `;
+  // A read first: the usual answer on every poll is "nothing due", and then no write (on SQLite, no write
+  // lock) is taken at all.
+  if ((await due(false).execute(db)).rows.length === 0) return undefined;
+  const candidate = due(true);
   const result = await sql<DeliveryRow>`
     UPDATE webhook_deliveries SET
       status = 'delivering',
