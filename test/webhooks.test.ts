@@ -179,6 +179,26 @@ for (const backend of BACKENDS) {
       assert.equal((await events('import_batch.created')).filter((e) => e.data.bulk_request_id === goodId).length, 1);
     });
 
+    test('bulk_request.failed fires once for a request its workers gave up on, and for an upload abandoned mid-file', async () => {
+      const { receiver, secret } = await endpoint({ enabled_events: ['bulk_request.failed'] });
+      const key = await stream();
+      const poisoned = await bulk(key);
+      await t.store.db.updateTable('bulk_requests').set({ claims: t.config.engine.maxClaims + 3 }).where('id', '=', poisoned).execute();
+      const abandoned = await bulk(key);
+      await t.store.db.updateTable('bulk_requests').set({ parsing: 1, created_at: Date.now() - 10 * t.config.engine.leaseMs }).where('id', '=', abandoned).execute();
+      await t.drain();
+      await t.drain();
+      await deliverUntil('both deliveries', () => receiver.received.length >= 2);
+      await deliverer.drain();
+      const got = receiver.received.map((r) => verified(secret, r));
+      assert.deepEqual(got.map((e) => [e.event_type, e.data.id, e.data.status]).sort((a, b) => Number(a[1]) - Number(b[1])), [
+        ['bulk_request.failed', poisoned, 'failed'],
+        ['bulk_request.failed', abandoned, 'failed'],
+      ]);
+      assert.equal(got.find((e) => e.data.id === poisoned)!.data.error_details.code, 'worker_gave_up');
+      assert.equal(got.find((e) => e.data.id === abandoned)!.data.error_details.kind, 'upload_interrupted');
+    });
+
     test('data_stream.operation.completed fires once when a reset completes', async () => {
       const { receiver, secret } = await endpoint({ enabled_events: ['data_stream.operation.completed'] });
       const key = await stream();
