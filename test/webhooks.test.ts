@@ -247,7 +247,7 @@ for (const backend of BACKENDS) {
 
     test('a receiver answering 500 three times is retried until it succeeds, with the same webhook-id, every attempt signed', async () => {
       const { id: endpointId, receiver, secret } = await endpoint();
-      receiver.plan(500, 500, { status: 500, body: 'x'.repeat(10_000) });
+      receiver.plan(500, { status: 500, body: 'bad\u0000byte \xff' }, { status: 500, body: 'x'.repeat(10_000) });
       const key = await stream();
       await bulk(key);
       await t.drain();
@@ -265,6 +265,7 @@ for (const backend of BACKENDS) {
         [4, 200, got[0]!.id],
       ]);
       assert.equal(attempts[2].response_excerpt.length, 4096, 'the response body is kept only to 4 KiB');
+      assert.equal(attempts[1].response_excerpt, 'bad\uFFFDbyte \u00ff', 'a NUL in a response is kept as U+FFFD (PostgreSQL text holds no NUL)');
       assert.equal(attempts[3].response_excerpt, 'ok');
       assert.ok(attempts.every((a: any) => a.delivery_status === 'succeeded' && Number.isInteger(a.duration_ms)));
       assert.equal(attempts[0].error, null);

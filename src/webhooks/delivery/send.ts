@@ -70,7 +70,8 @@ export async function sendAttempt(rawUrl: string, body: string, headers: SignedH
       const chunks: Buffer[] = [];
       let kept = 0;
       const done = () => {
-        const excerpt = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
+        // Any bytes may come back: invalid UTF-8 becomes U+FFFD, and so does NUL, which PostgreSQL text cannot hold.
+        const excerpt = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8').replaceAll('\u0000', '\uFFFD');
         const redirect = statusCode !== null && statusCode >= 300 && statusCode < 400;
         finish({ statusCode, error: redirect ? `redirect to ${String(response.headers.location ?? '(no location)').slice(0, 500)} not followed` : null, responseExcerpt: excerpt });
       };
