@@ -85,8 +85,14 @@ for (const backend of BACKENDS) {
         },
         60_000,
       );
+      // The worker that delivered counts it on its own /metrics.
+      const metricsUrl = /Metrics on (\S+)/.exec(second.output())?.[1];
+      assert.ok(metricsUrl, second.output());
+      const metrics = await (await fetch(metricsUrl)).text();
+      assert.match(metrics, /^sluice_webhook_deliveries_total\{outcome="delivered"\} 1$/m);
+      assert.match(metrics, /^sluice_webhook_queue_depth 0$/m);
       second.kill('SIGTERM');
-      await second.exited;
+      assert.equal(await second.exited, 0);
 
       assert.equal(receiver.received.length, 2);
       const [a, b] = receiver.received.map((r) => verified(secret, r));
