@@ -21,6 +21,9 @@ import { bulkCreateRoutes } from './bulk/bulk-create.routes.js';
 import { bulkRequestRoutes } from './bulk/bulk-request.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
 import { importBatchRoutes } from './imports/import-batch.routes.js';
+import { webhookEndpointRoutes } from './webhooks/webhook-endpoint.routes.js';
+import { eventRoutes } from './webhooks/event.routes.js';
+import { registerWebhookGauges } from './webhooks/metrics.js';
 
 export interface AppOptions {
   store: Store;
@@ -59,6 +62,9 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
       .observe(reply.elapsedTime / 1000);
   });
 
+  // The webhook queue is read from the database at every scrape, so any process's /metrics shows all of it.
+  registerWebhookGauges(opts.metrics.registry, opts.store, deps.now);
+
   // Routes
   await instance.register(probeRoutes, { store: opts.store, metrics: opts.metrics });
   await instance.register(
@@ -70,6 +76,8 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
       await v1.register(bulkRequestRoutes, deps);
       await v1.register(uploadRoutes, deps);
       await v1.register(importBatchRoutes, deps);
+      await v1.register(webhookEndpointRoutes, deps);
+      await v1.register(eventRoutes, deps);
     },
     { prefix: '/v1' },
   );

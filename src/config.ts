@@ -18,6 +18,24 @@ export interface EngineConfig {
   concurrency: number;
 }
 
+/** Webhook delivery (docs/webhooks.md). */
+export interface WebhookConfig {
+  /** SLUICE_WEBHOOK_ALLOW_HTTP=1: endpoint URLs may be plain `http` (tests, local receivers). */
+  allowHttp: boolean;
+  /** SLUICE_WEBHOOK_ALLOW_PRIVATE=1: endpoint hosts may resolve to loopback, private or link-local addresses. */
+  allowPrivate: boolean;
+  /** Delays before the 2nd, 3rd, ... attempt of a delivery; when they run out the delivery has failed. */
+  retryScheduleMs: number[];
+  /** One attempt may take this long (connect, send, response headers and body) before it counts as failed. */
+  timeoutMs: number;
+  /** An endpoint whose deliveries have failed without a success for this long is disabled. */
+  disableAfterMs: number;
+  /** How often a worker looks for deliveries that are due. */
+  pollMs: number;
+  /** Deliveries one worker process sends at the same time (to different endpoints). */
+  concurrency: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -28,6 +46,7 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   uploads: UploadLimits;
   engine: EngineConfig;
+  webhooks: WebhookConfig;
   /** Where `sluice worker` serves /metrics (the API serves its own on PORT). */
   workerMetrics: { port: number; host: string };
 }
@@ -70,6 +89,35 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** SLUICE_WEBHOOK_RETRY_SCHEDULE: comma-separated durations such as `5s,5m,30m,2h` (units ms, s, m, h, d). */
+function durations(env: Env, name: string, fallback: string, problems: string[]): number[] {
+  const raw = env[name]?.trim() || fallback;
+  const out: number[] = [];
+  for (const part of raw.split(',')) {
+    const match = /^(\d{1,9})(ms|s|m|h|d)$/.exec(part.trim());
+    if (!match) {
+      problems.push(`${name} must be comma-separated durations such as 5s,5m,30m,2h (units ms, s, m, h, d; got "${raw}")`);
+      return durations({}, name, fallback, problems);
+    }
+    out.push(Number(match[1]) * UNIT_MS[match[2]!]!);
+  }
+  if (out.length > 50) problems.push(`${name} may list at most 50 delays`);
+  return out;
+}
+
+function flag(env: Env, name: string, problems: string[]): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  problems.push(`${name} must be 1 or 0 (got "${raw}")`);
+  return false;
+}
+
+/** 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 20 h, 20 h: nine retries over three days (docs/webhooks.md). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h,20h,20h';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -98,6 +146,16 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SLUICE_HEARTBEAT_MS must be shorter than SLUICE_LEASE_MS, or leases expire between heartbeats');
   }
 
+  const webhooks: WebhookConfig = {
+    allowHttp: flag(env, 'SLUICE_WEBHOOK_ALLOW_HTTP', problems),
+    allowPrivate: flag(env, 'SLUICE_WEBHOOK_ALLOW_PRIVATE', problems),
+    retryScheduleMs: durations(env, 'SLUICE_WEBHOOK_RETRY_SCHEDULE', DEFAULT_WEBHOOK_RETRY_SCHEDULE, problems),
+    timeoutMs: integer(env, 'SLUICE_WEBHOOK_TIMEOUT_MS', 15_000, 100, 600_000, problems),
+    disableAfterMs: integer(env, 'SLUICE_WEBHOOK_DISABLE_AFTER_MS', 5 * 86_400_000, 1, 365 * 86_400_000, problems),
+    pollMs: integer(env, 'SLUICE_WEBHOOK_POLL_MS', 1000, 10, 3_600_000, problems),
+    concurrency: integer(env, 'SLUICE_WEBHOOK_CONCURRENCY', 4, 1, 64, problems),
+  };
+
   const host = env.HOST?.trim() || '0.0.0.0';
   const config: Config = {
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
@@ -117,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxCompressionRatio: integer(env, 'SLUICE_MAX_COMPRESSION_RATIO', 200, 2, 100_000, problems),
     },
     engine,
+    webhooks,
     workerMetrics: {
       // 9464 is the port OpenTelemetry's Prometheus exporter uses: free of the API's 3000 and of Prometheus' own.
       port: integer(env, 'SLUICE_WORKER_METRICS_PORT', 9464, 0, 65535, problems),

@@ -59,7 +59,10 @@ export const logSerializers = {
  * request headers included, at trace level.
  */
 const SECRET_HEADERS = ['["x-api-key"]', 'authorization', 'cookie', '["idempotency-key"]'];
-const REDACT_PATHS = ['headers', '*.headers', '*.*.headers'].flatMap((at) => SECRET_HEADERS.map((h) => `${at}${h.startsWith('[') ? h : `.${h}`}`));
+const SECRET_HEADERS_PATHS = ['headers', '*.headers', '*.*.headers'].flatMap((at) => SECRET_HEADERS.map((h) => `${at}${h.startsWith('[') ? h : `.${h}`}`));
+/** Webhook signing secrets (docs/webhooks.md): never logged, whatever object carries them. */
+const WEBHOOK_SECRETS = ['secret', 'previous_secret'].flatMap((name) => [name, `*.${name}`, `*.*.${name}`]);
+const REDACT_PATHS = [...SECRET_HEADERS_PATHS, ...WEBHOOK_SECRETS];
 
 /** Sluice's logger: request URLs through the serializer, secret headers redacted wherever they appear. */
 export function createLogger(config: Config): Logger {

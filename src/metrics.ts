@@ -43,6 +43,12 @@ export function createMetrics() {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'sluice_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome: delivered (2xx), retry (failed, retry scheduled), gave_up (failed, schedule exhausted)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -58,4 +64,5 @@ export interface EngineMetrics {
   requestsFinished: { inc(labels: { status: 'completed' | 'failed' | 'cancelled' }): void };
   leasesLost: { inc(): void };
   copyFallbacks: { inc(labels: { reason: 'no_look_up' | 'concurrent_writer' }): void };
+  webhookDeliveries: { inc(labels: { outcome: 'delivered' | 'retry' | 'gave_up' }): void };
 }

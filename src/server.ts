@@ -9,6 +9,8 @@ import { frozenWriterBound, watchFrozenWriter } from './db/frozen-writer.js';
 import { openStore } from './db/open-store.js';
 import { EngineThread } from './engine/thread/engine-thread.js';
 import { Worker } from './engine/worker.js';
+import { Deliverer } from './webhooks/delivery/deliverer.js';
+import { registerWebhookGauges } from './webhooks/metrics.js';
 import { bootstrapIfEmpty } from './keys/api-key.repository.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -99,25 +101,29 @@ export async function startWorker(config: Config, options: { handleSignals?: boo
   const logger = createLogger(config);
   const store = await openStore(config, { listen: true, migrate: true });
   const metrics = createMetrics();
+  registerWebhookGauges(metrics.registry, store, Date.now);
   let worker: Worker;
+  let deliverer: Deliverer;
   let listener: MetricsListener | undefined;
   try {
     // Before the worker claims anything: a taken port must stop the start, not a request half done.
     if (options.metrics ?? true) listener = await listenForMetrics(metrics.registry, config.workerMetrics);
     worker = new Worker(store, config.engine, { metrics, logger: logger.child({ component: 'worker' }) });
+    deliverer = new Deliverer(store, config.webhooks, { metrics, logger: logger.child({ component: 'webhooks' }), workerId: worker.id });
   } catch (error) {
     await listener?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }
   worker.start();
+  deliverer.start();
   const watch = watchFrozenWriter(store, { afterMs: frozenWriterBound(config.engine.leaseMs), logger: logger.child({ component: 'frozen-writer' }) });
   const running: Running = {
     ...(listener ? { metricsUrl: `${displayUrl(listener.address)}/metrics` } : {}),
     stop: once(async () => {
       watch.stop();
       // Metrics stay up while the worker drains its chunk: the last counts of a shutdown can still be scraped.
-      await worker.stop();
+      await Promise.all([worker.stop(), deliverer.stop()]);
       await listener?.close();
       await store.close();
     }),

@@ -10,6 +10,7 @@ import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retr
 import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
+import { emitBulkRequestEnded } from '../webhooks/emit.js';
 
 
 const ListQuery = Type.Object({
@@ -154,7 +155,13 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const id = parseId(request.params.id, 'bulk_request_not_found');
-      const row = await store.db.transaction().execute((trx) => cancelBulkRequest(trx, store.caps, request.environment.id, id, now()));
+      const row = await store.db.transaction().execute(async (trx) => {
+        const at = now();
+        const cancelled = await cancelBulkRequest(trx, store.caps, request.environment.id, id, at);
+        // A pending request ends here; a processing one ends (and reports) at its worker's next chunk boundary.
+        if (cancelled.status === 'cancelled') await emitBulkRequestEnded(trx, id, at);
+        return cancelled;
+      });
       return reply.status(202).send(serialize(row));
     },
   );
@@ -175,7 +182,13 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
     async (request, reply) => {
       const id = parseId(request.params.id, 'bulk_request_not_found');
       const onConflict = request.body?.on_conflict;
-      const row = await store.db.transaction().execute((trx) => retryBulkRequest(trx, store.caps, request.environment.id, id, onConflict, now()));
+      const row = await store.db.transaction().execute(async (trx) => {
+        const at = now();
+        const child = await retryBulkRequest(trx, store.caps, request.environment.id, id, onConflict, at);
+        // Nothing to re-run: the child completes at once (SPEC 18), and says so like any other request.
+        if (child.status === 'completed') await emitBulkRequestEnded(trx, child.id, at);
+        return child;
+      });
       store.wake();
       return reply.status(202).send(serialize(row));
     },

@@ -42,6 +42,8 @@ export interface BulkRequestTable {
   started_at: number | null;
   completed_at: number | null;
   last_progress_at: number | null;
+  /** The heartbeat a `bulk_request.stuck` event was written for: one event per stuck episode (docs/webhooks.md). */
+  stuck_reported_for: number | null;
   cancellation_requested_at: number | null;
 }
 

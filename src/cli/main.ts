@@ -7,6 +7,7 @@ import { registerServe } from './commands/serve.js';
 import { registerStreams } from './commands/streams.js';
 import { registerUpload } from './commands/upload.js';
 import { registerWatch } from './commands/watch.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { CliError } from './context.js';
 
 // Exit codes: 0 done, 1 the command failed, 2 the command could not start (bad configuration or usage).
@@ -27,6 +28,7 @@ registerKeys(program);
 registerStreams(program);
 registerUpload(program);
 registerWatch(program);
+registerWebhooks(program);
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', '3D000', '28P01', '28000']);
 

@@ -7,6 +7,7 @@ import type { BulkRequestSegmentTable, BulkRequestResultTable, BulkRequestStream
 import type { ImportBatchTable } from '../imports/import-batch.table.js';
 import type { StreamOperationTable } from '../operations/operation.table.js';
 import type { StreamRecordCountTable } from '../streams/record-count.table.js';
+import type { WebhookAttemptTable, WebhookDeliveryTable, WebhookEndpointTable, WebhookEventTable } from '../webhooks/webhook.table.js';
 
 /** Every table, as Kysely sees it. Timestamps are integer epoch milliseconds on both databases. */
 export interface Database {
@@ -22,4 +23,8 @@ export interface Database {
   import_batches: ImportBatchTable;
   stream_operations: StreamOperationTable;
   stream_record_counts: StreamRecordCountTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }

@@ -7,6 +7,7 @@ import { up0004 } from './migrations/0004_records_load_path.js';
 import { up0005 } from './migrations/0005_results_format_and_request_streams.js';
 import { up0006 } from './migrations/0006_segments.js';
 import { up0007 } from './migrations/0007_records_one_request_index.js';
+import { up0008 } from './migrations/0008_webhooks.js';
 
 /** Numbered, append-only. Each entry's name sorts in the order it must run. */
 function migrations(store: Store): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0005_results_format_and_request_streams': { up: up0005 },
     '0006_segments': { up: up0006(store.caps) },
     '0007_records_one_request_index': { up: up0007 },
+    '0008_webhooks': { up: up0008(store.caps) },
   };
 }
 

@@ -13,6 +13,7 @@ import { lockStreams } from './sql/lock-streams.js';
 import { addToImportBatch, dropEmptyImportBatch, ensureImportBatch } from './sql/import-batch.js';
 import type { ItemRow } from './sql/read-items.js';
 import type { ItemDecoder } from './sources.js';
+import { emitImportBatchCreated } from '../webhooks/emit.js';
 
 /** A chunk after validation: the rows that may become records, and the items that already failed. */
 export interface PreparedChunk {
@@ -258,6 +259,8 @@ export async function writeChunk(
       if (newBatch && createdRows.length === 0) {
         await dropEmptyImportBatch(trx, ctx.importBatchId);
         ctx = { ...ctx, importBatchId: null };
+      } else if (newBatch) {
+        await emitImportBatchCreated(trx, request.environment_id, ctx.importBatchId, ctx.now);
       }
     }
   }

@@ -10,6 +10,7 @@ import { expireLease, releaseLease, REQUEST_JOB, startHeartbeat } from './sql/ro
 import { itemReader } from './sql/read-items.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 import { retryingFaults } from './fault-retry.js';
+import { emitBulkRequestEnded } from '../webhooks/emit.js';
 
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
@@ -56,7 +57,11 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
 
   if (request.claims - request.released_claims > config.maxClaims) {
     const message = `Given up after ${config.maxClaims} claims without finishing: every worker that took this request stopped before it was done.`;
-    await finishRequest(store.db, { bulkRequestId: id, token, status: 'failed', now: ctx.now(), errorMessage: message, errorDetails: { code: 'worker_gave_up', claims: request.claims } });
+    const now = ctx.now();
+    await store.db.transaction().execute(async (trx) => {
+      const ended = await finishRequest(trx, { bulkRequestId: id, token, status: 'failed', now, errorMessage: message, errorDetails: { code: 'worker_gave_up', claims: request.claims } });
+      if (ended) await emitBulkRequestEnded(trx, id, now);
+    });
     logger.warn({ bulkRequestId: id, claims: request.claims }, 'bulk request failed: too many claims');
     ctx.metrics?.requestsFinished.inc({ status: 'failed' });
     return 'failed';
@@ -129,7 +134,8 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       if (!fence || fence.claims !== token || fence.status !== 'processing') throw new LeaseLost();
       const now = ctx.now();
       if (fence.cancellation_requested_at !== null) {
-        await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now });
+        if (!(await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now }))) throw new LeaseLost();
+        await emitBulkRequestEnded(trx, id, now);
         return 'cancelled' as const;
       }
       const written =
@@ -139,6 +145,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       const counts = written.counts;
       const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
       if (!advanced) throw new LeaseLost();
+      if (complete) await emitBulkRequestEnded(trx, id, now);
       return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback, metTakenIds: written.metTakenIds };
     });
 

@@ -8,6 +8,7 @@ import { runRequest, type EngineContext, type EngineLogger, type RunOutcome } fr
 import { claimOperation, type ClaimedOperation } from './sql/claim-operation.js';
 import { failAbandonedUploads } from './sql/fail-abandoned-uploads.js';
 import { claimRequest, type ClaimedRequest } from './sql/claim-request.js';
+import { reportStuckRequests } from './sql/report-stuck.js';
 import { yieldToEventLoop } from '../db/yield.js';
 
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
@@ -87,7 +88,8 @@ export class Worker {
 
   /**
    * Uploads whose receiving process died stay `parsing` without a heartbeat; after a lease without one they
-   * are ended `failed` (src/engine/sql/fail-abandoned-uploads.ts). At most once per heartbeat interval.
+   * are ended `failed` (src/engine/sql/fail-abandoned-uploads.ts). Requests that stopped making progress get
+   * their one `bulk_request.stuck` event (src/engine/sql/report-stuck.ts). At most once per heartbeat interval.
    */
   private async sweep(force = false): Promise<void> {
     const now = this.context.now();
@@ -98,6 +100,12 @@ export class Worker {
       if (ids.length > 0) this.context.logger.warn({ bulkRequestIds: ids }, 'abandoned uploads ended failed');
     } catch (error) {
       this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'sweeping abandoned uploads failed');
+    }
+    try {
+      const stuck = await reportStuckRequests(this.store.db, now, this.config.stuckAfterMs);
+      if (stuck.length > 0) this.context.logger.warn({ bulkRequestIds: stuck }, 'bulk requests stuck: no progress for SLUICE_STUCK_AFTER_MS');
+    } catch (error) {
+      this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'looking for stuck bulk requests failed');
     }
   }
 

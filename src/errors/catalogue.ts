@@ -107,6 +107,17 @@ export const CATALOGUE = {
     status: 500,
     message: 'The request was claimed too many times without finishing and was given up.',
   },
+
+  // Webhooks (docs/webhooks.md)
+  webhook_endpoint_not_found: { status: 404, message: 'Webhook endpoint not found.' },
+  event_not_found: { status: 404, message: 'Event not found.' },
+  webhook_url_invalid: { status: 422, message: 'url must be an absolute https URL without credentials or fragment.' },
+  webhook_url_not_https: { status: 422, message: 'url must use https (plain http only when the server sets SLUICE_WEBHOOK_ALLOW_HTTP=1).' },
+  webhook_url_not_public: {
+    status: 422,
+    message: 'url resolves to a loopback, private or link-local address (allowed only when the server sets SLUICE_WEBHOOK_ALLOW_PRIVATE=1).',
+  },
+  webhook_url_unresolvable: { status: 422, message: "url's host does not resolve." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { webhooksDocument } from '../webhooks/event.schemas.js';
 
 /** Collects every route's schemas into the OpenAPI document; must be registered before the routes. */
 export const openapi = fp(async (app: FastifyInstance) => {
@@ -15,6 +16,8 @@ export const openapi = fp(async (app: FastifyInstance) => {
       servers: [{ url: '/' }],
       components: { securitySchemes: { ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' } } },
       security: [{ ApiKeyAuth: [] }],
+      // The events Sluice POSTs to webhook endpoints (docs/webhooks.md), one entry per event type.
+      webhooks: webhooksDocument() as never,
     },
   });
 });

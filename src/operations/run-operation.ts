@@ -7,6 +7,7 @@ import { operationIsOurs } from '../engine/sql/operation-fence.js';
 import { expireLease, OPERATION_JOB, releaseLease, startHeartbeat } from '../engine/sql/row-job.js';
 import { recordCounts } from '../streams/record-counts.js';
 import { retryingFaults } from '../engine/fault-retry.js';
+import { emitOperationCompleted } from '../webhooks/emit.js';
 
 /**
  * Records deleted per chunk transaction. Large enough that a million-record stream takes 200 commits, small
@@ -94,6 +95,7 @@ async function runChunks(ctx: OperationContext, operation: ClaimedOperation, hea
       if (batch.next === null) {
         const done = await completeOperation(trx, store.caps, operation.kind, { operationId: id, token, streamId, now, deleted: batch.deleted, total });
         if (!done) throw new LeaseLost();
+        await emitOperationCompleted(trx, id, now);
         return { deleted: batch.deleted, next: null };
       }
       const advanced = await advanceOperation(trx, { operationId: id, token, deleted: batch.deleted, total, checkpoint: batch.next, now, leaseMs: config.leaseMs });

@@ -2,6 +2,7 @@ import type { Store } from '../db/connect.js';
 import type { BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import type { UploadFailureKind } from '../bulk/upload-failure-kinds.js';
 import type { FileError } from './format.js';
+import { emitBulkRequestEnded } from '../webhooks/emit.js';
 
 
 /** Why an upload ended before its items could be processed; kept in `error_details.kind`. */
@@ -27,8 +28,9 @@ export async function failUpload(store: Store, id: number, now: number, failure:
     ...(failure.kind === 'upload_cancelled' ? {} : { errors: failure.errors.slice(0, MAX_REPORTED_ERRORS), error_count: failure.errorCount }),
   };
   return store.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('bulk_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow();
     await trx.deleteFrom('bulk_request_segments').where('bulk_request_id', '=', id).execute();
-    return trx
+    const row = await trx
       .updateTable('bulk_requests')
       .set((eb) => ({
         // A cancel that arrived while receiving keeps its `cancelled`; anything else is `failed`.
@@ -42,6 +44,9 @@ export async function failUpload(store: Store, id: number, now: number, failure:
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    // A cancel while receiving already ended (and reported) the request; so did a sweep that found it abandoned.
+    if (row.status === 'failed' && (before.status === 'pending' || before.status === 'processing')) await emitBulkRequestEnded(trx, id, now);
+    return row;
   });
 }
 
@@ -55,7 +60,7 @@ export async function finishUpload(
   return store.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('bulk_requests').select(['status', 'total_items']).where('id', '=', id).executeTakeFirstOrThrow();
     const empty = row.total_items === 0;
-    return trx
+    const updated = await trx
       .updateTable('bulk_requests')
       .set({
         options: JSON.stringify(result.options),
@@ -68,5 +73,7 @@ export async function finishUpload(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (row.status === 'pending' && empty) await emitBulkRequestEnded(trx, id, now);
+    return updated;
   });
 }

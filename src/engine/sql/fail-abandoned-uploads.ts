@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { emitBulkRequestEnded } from '../../webhooks/emit.js';
 
 /**
  * An upload whose API process died mid-file stays `parsing` with no heartbeat. Workers sweep such requests
@@ -24,13 +25,17 @@ export async function failAbandonedUploads(db: Kysely<Database>, now: number, st
     const ids = (await staleQuery.execute(trx)).rows.map((r) => r.id);
     if (ids.length === 0) return ids;
     await trx.deleteFrom('bulk_request_segments').where('bulk_request_id', 'in', ids).execute();
-    await trx
+    const ended = await trx
       .updateTable('bulk_requests')
       .set({ status: 'failed', parsing: 0, total_items: 0, completed_at: now, error_message: message, error_details: details })
       .where('id', 'in', ids)
+      .where('status', 'in', ['pending', 'processing'])
       .where('parsing', '=', 1)
       .where(sql<boolean>`COALESCE(last_progress_at, created_at) < ${now - staleAfterMs}`)
+      .returning('id')
       .execute();
-    return ids;
+    // Only the rows this update ended (on PostgreSQL a concurrent sweep may have ended some first): one event each.
+    for (const { id } of ended) await emitBulkRequestEnded(trx, id, now);
+    return ended.map((r) => r.id);
   });
 }

@@ -91,6 +91,8 @@ export class EngineThread {
           return metrics.leasesLost.inc();
         case 'copy-fallback':
           return metrics.copyFallbacks.inc({ reason: message.reason });
+        case 'webhook-delivery':
+          return metrics.webhookDeliveries.inc({ outcome: message.outcome });
       }
     });
     this.thread.on('error', (error) => {

@@ -17,4 +17,5 @@ export type FromEngine =
   | { type: 'chunk'; seconds: number }
   | { type: 'finished'; status: 'completed' | 'failed' | 'cancelled' }
   | { type: 'lease-lost' }
-  | { type: 'copy-fallback'; reason: 'no_look_up' | 'concurrent_writer' };
+  | { type: 'copy-fallback'; reason: 'no_look_up' | 'concurrent_writer' }
+  | { type: 'webhook-delivery'; outcome: 'delivered' | 'retry' | 'gave_up' };
