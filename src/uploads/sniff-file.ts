@@ -16,7 +16,7 @@ interface Signature {
 const bytes = (...values: number[]) => Buffer.from(values);
 const text = (s: string) => Buffer.from(s, 'latin1');
 
-const UNPACK = 'unpack it and upload the CSV or NACHA file itself, or gzip that file';
+const UNPACK = 'unpack it and upload the statement or payment file itself (CSV, NACHA, BAI2 or camt.053), or gzip that file';
 
 const SIGNATURES: Signature[] = [
   { magic: bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1), what: 'a legacy Microsoft Office file (an Excel 97-2003 .xls workbook, or a Word or PowerPoint file)', advice: 'export it as CSV (in Excel: Save As, "CSV UTF-8") and upload that' },
@@ -44,7 +44,7 @@ function zipKind(head: Buffer): Signature {
   }
   if (names.includes('word/')) return { magic: ZIP_MAGICS[0]!, what: 'a Word document (.docx)' };
   if (names.includes('ppt/')) return { magic: ZIP_MAGICS[0]!, what: 'a PowerPoint presentation (.pptx)' };
-  return { magic: ZIP_MAGICS[0]!, what: 'a ZIP archive', advice: 'unzip it and upload the CSV or NACHA file itself, or gzip that file' };
+  return { magic: ZIP_MAGICS[0]!, what: 'a ZIP archive', advice: 'unzip it and upload the statement or payment file itself (CSV, NACHA, BAI2 or camt.053), or gzip that file' };
 }
 
 export interface NotAFile {
@@ -53,7 +53,7 @@ export interface NotAFile {
 }
 
 /**
- * Why these bytes cannot be a CSV or NACHA file, or undefined when they may be one (the parsers decide).
+ * Why these bytes cannot be a CSV, NACHA, BAI2 or camt.053 file, or undefined when they may be one (the parsers decide).
  * UTF-16 text, with its byte order mark, is named as such: it is what Excel's "Unicode Text" writes.
  */
 export function notAFile(head: Buffer): NotAFile | undefined {
@@ -64,9 +64,9 @@ export function notAFile(head: Buffer): NotAFile | undefined {
   if (!found && start.length >= 2 && ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff))) {
     found = { magic: start.subarray(0, 2), what: 'UTF-16 text (as Excel\'s "Unicode Text" saves it)', advice: 'save it as "CSV UTF-8" and upload that' };
   }
-  // NUL never occurs in CSV or NACHA text: its presence in the first chunk is the mark of a binary file.
+  // NUL never occurs in CSV, NACHA, BAI2 or camt.053 (UTF-8) text: its presence in the first chunk is the mark of a binary file.
   if (!found && start.includes(0)) found = { magic: bytes(0), what: 'a binary file, not text' };
   if (!found) return undefined;
-  const advice = found.advice ?? 'upload the CSV or NACHA file itself, or gzip it';
-  return { code: 'unsupported_file_type', message: `This looks like ${found.what}, not a CSV or NACHA file: ${advice}.` };
+  const advice = found.advice ?? 'upload the statement or payment file itself (CSV, NACHA, BAI2 or camt.053), or gzip it';
+  return { code: 'unsupported_file_type', message: `This looks like ${found.what}, not a CSV, NACHA, BAI2 or camt.053 file: ${advice}.` };
 }

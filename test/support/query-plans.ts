@@ -12,7 +12,16 @@ import type { Backend } from './backends.js';
  */
 
 /** Tables that grow with use: none may be read whole by a list. */
-export const LARGE_TABLES = ['records', 'bulk_requests', 'bulk_request_results', 'bulk_request_segments', 'import_batches'];
+export const LARGE_TABLES = [
+  'records',
+  'bulk_requests',
+  'bulk_request_results',
+  'bulk_request_segments',
+  'import_batches',
+  'webhook_events',
+  'webhook_deliveries',
+  'webhook_attempts',
+];
 
 export interface PlanRoute {
   name: string;
@@ -40,6 +49,8 @@ interface PlanData {
   retry: number;
   batch: number;
   externalId: string;
+  endpoint: number;
+  event: number;
 }
 
 /** A real CSV upload with failed rows and its retry (an import batch over two requests), then bulk volume by SQL. */
@@ -99,12 +110,30 @@ async function populate(t: TestApp): Promise<PlanData> {
   await sql`
     INSERT INTO import_batches (environment_id, data_stream_id, bulk_request_id, source, record_count, total_credits, total_debits, decimal_places, created_at)
     SELECT 1, ${stream}, id, 'csv_upload', 0, 0, 0, 2, created_at FROM bulk_requests WHERE source = 'bulk_api' AND id % 4 = 0`.execute(db);
+  // Webhooks: an endpoint that received an event for every request, with a delivery and an attempt each.
+  const endpoint = (
+    await sql<{ id: number }>`
+      INSERT INTO webhook_endpoints (environment_id, url, description, enabled_events, disabled, disabled_reason, secret, previous_secret,
+        previous_secret_expires_at, failing_since, created_at, updated_at)
+      VALUES (1, 'https://receiver.example/hooks', NULL, NULL, 0, NULL, 'whsec_plan', NULL, NULL, NULL, ${now}, ${now}) RETURNING id`.execute(db)
+  ).rows[0]!.id;
+  await sql`
+    INSERT INTO webhook_events (environment_id, event_type, data, created_at)
+    SELECT 1, CASE WHEN id % 10 = 0 THEN 'import_batch.created' ELSE 'bulk_request.completed' END, '{}', created_at FROM bulk_requests`.execute(db);
+  await sql`
+    INSERT INTO webhook_deliveries (environment_id, event_id, endpoint_id, status, attempts, next_attempt_at, claims, lease_owner, lease_expires_at,
+      last_status_code, last_error, created_at, completed_at)
+    SELECT 1, id, ${endpoint}, 'succeeded', 1, created_at, 1, NULL, NULL, 204, NULL, created_at, created_at FROM webhook_events`.execute(db);
+  await sql`
+    INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, attempt, url, status_code, duration_ms, error, response_excerpt, created_at)
+    SELECT id, endpoint_id, event_id, 1, 'https://receiver.example/hooks', 204, 12, NULL, NULL, created_at FROM webhook_deliveries`.execute(db);
+  const event = (await sql<{ id: number }>`SELECT MAX(id) AS id FROM webhook_events`.execute(db)).rows[0]!.id;
   if (t.store.raw.kind === 'postgres') await sql`ANALYZE`.execute(db);
   else t.store.raw.handle.exec('ANALYZE');
-  return { upload, retry, batch, externalId: 'j-100-3' };
+  return { upload, retry, batch, externalId: 'j-100-3', endpoint: Number(endpoint), event: Number(event) };
 }
 
-function routes(d: PlanData, cursors: { stream: string; request: string; batch: string; requests: string }): PlanRoute[] {
+function routes(d: PlanData, cursors: { stream: string; request: string; batch: string; requests: string; events: string; attempts: string }): PlanRoute[] {
   const list = (name: string, url: string): PlanRoute => ({ name, url, noSort: true });
   const other = (name: string, url: string): PlanRoute => ({ name, url, noSort: false });
   return [
@@ -134,6 +163,13 @@ function routes(d: PlanData, cursors: { stream: string; request: string; batch: 
     other("a bulk request's failed rows (CSV download)", `/v1/bulk_requests/${d.upload}/failed_rows.csv`),
     other("a stream's health", '/v1/data_streams/big/health'),
     other("a stream's property definitions", '/v1/data_stream_property_definitions?data_stream_key=big'),
+    other('events, first page', '/v1/events?limit=50'),
+    other('events, a later page', `/v1/events?limit=50&cursor=${cursors.events}`),
+    other('events of one type', '/v1/events?event_type=import_batch.created&limit=50'),
+    other('an event', `/v1/events/evt_${d.event}`),
+    other('webhook endpoints', '/v1/webhook_endpoints'),
+    other("a webhook endpoint's delivery attempts, first page", `/v1/webhook_endpoints/${d.endpoint}/deliveries?limit=50`),
+    other("a webhook endpoint's delivery attempts, a later page", `/v1/webhook_endpoints/${d.endpoint}/deliveries?limit=50&cursor=${cursors.attempts}`),
   ];
 }
 
@@ -170,6 +206,8 @@ export async function collectPlans(backend: Backend): Promise<RoutePlans[]> {
       request: await cursorOf(`/v1/records?bulk_request_id=${d.upload}&limit=50`),
       batch: await cursorOf(`/v1/records?import_batch_id=${d.batch}&limit=50`),
       requests: await cursorOf('/v1/bulk_requests?limit=50'),
+      events: await cursorOf('/v1/events?limit=50'),
+      attempts: await cursorOf(`/v1/webhook_endpoints/${d.endpoint}/deliveries?limit=50`),
     };
     const out: RoutePlans[] = [];
     for (const route of routes(d, cursors)) {
