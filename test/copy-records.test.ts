@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { copyRecords } from '../src/engine/sql/insert-records.js';
 import { createMetrics } from '../src/metrics.js';
 import { Worker } from '../src/engine/worker.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -137,5 +139,23 @@ describe('COPY of records [postgres]', () => {
     );
     const got = await landed(t.store, 'again');
     assert.deepEqual([got.count, got.distinctIds], [160, 160]);
+  });
+
+  test('a COPY bounds itself by the idle-in-transaction time: a worker frozen mid-COPY cannot hold its locks forever', async () => {
+    if (t.store.raw.kind !== 'postgres') throw new Error('postgres only');
+    await stream('bounded');
+    const idle = t.store.raw.idleTimeoutMs;
+    const streamId = (await sql<{ id: number }>`SELECT id FROM data_streams WHERE key = 'bounded'`.execute(t.store.db)).rows[0]!.id;
+    const row = { item_index: 0, data_stream_id: streamId, external_id: 'b-0', date: '2026-01-01', amount: 1, direction: 'credit', currency: 'USD', description: null, metadata: '{}' };
+    const shown = await t.store.db.transaction().execute(async (trx) => {
+      const before = (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(trx)).rows[0]!.statement_timeout;
+      assert.equal(await copyRecords(trx, t.store, { environmentId: 1, bulkRequestId: 1, source: 'bulk_api', importBatchId: null, now: Date.now() }, [row]), true);
+      const during = (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(trx)).rows[0]!.statement_timeout;
+      return { before, during };
+    });
+    assert.equal(shown.before, '0', 'no statement timeout outside the COPY');
+    assert.equal(shown.during, idle % 1000 === 0 ? `${idle / 1000}s` : `${idle}ms`);
+    const after = (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(t.store.db)).rows[0]!.statement_timeout;
+    assert.equal(after, '0', 'SET LOCAL ends with the transaction');
   });
 });

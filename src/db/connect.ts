@@ -15,7 +15,11 @@ export interface Store {
   db: Kysely<Database>;
   caps: Capabilities;
   /** The driver underneath, for the hot-path statements in src/engine/sql/. */
-  raw: { kind: 'postgres'; pool: pg.Pool } | { kind: 'sqlite'; handle: BetterSqlite3.Database };
+  /**
+   * PostgreSQL: `idleTimeoutMs` is the idle_in_transaction_session_timeout every connection has; a statement
+   * that can wait on its client mid-way (COPY FROM STDIN) bounds itself by the same time (insert-records.ts).
+   */
+  raw: { kind: 'postgres'; pool: pg.Pool; idleTimeoutMs: number } | { kind: 'sqlite'; handle: BetterSqlite3.Database };
   /** Tell workers (here and, where the database can, elsewhere) that a request is ready. */
   wake(): void;
   /** Called on every wake-up signal; returns an unsubscribe function. */
@@ -107,7 +111,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
   return {
     db,
     caps: CAPABILITIES.postgres,
-    raw: { kind: 'postgres', pool },
+    raw: { kind: 'postgres', pool, idleTimeoutMs: idleTimeout },
     wake() {
       events.emit('wake');
       pool.query(`NOTIFY ${WAKEUP_CHANNEL}`).catch(() => {});
