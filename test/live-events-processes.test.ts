@@ -32,7 +32,7 @@ for (const backend of BACKENDS) {
     });
     after(async () => {
       for (const child of children) child.kill('SIGKILL');
-      await server?.stop();
+      assert.equal(await server?.stop(), 0, "a graceful stop, open streams ended");
       await database?.drop();
     });
 

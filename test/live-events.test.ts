@@ -15,17 +15,6 @@ const ENV = { SLUICE_CHUNK_SIZE: '10', SLUICE_SSE_KEEPALIVE_MS: '100', SLUICE_SS
 
 type Event = Extract<SseItem, { kind: 'event' }>;
 
-/**
- * The test's fetch client leaves a keep-alive connection open that the server does not count as idle: the
- * server would wait out its 72 s keep-alive timeout before closing. Streams end in preClose either way.
- */
-async function closeListening(t: TestApp) {
-  const closing = t.app.close();
-  t.app.server.closeAllConnections();
-  await closing;
-  await t.close();
-}
-
 function assertOrdered(events: Event[]) {
   for (let i = 1; i < events.length; i++) {
     const [a, b] = [events[i - 1]!, events[i]!];
@@ -56,7 +45,7 @@ for (const backend of BACKENDS) {
       assert.equal((await t.call('POST', '/v1/data_streams', { key: 'live', name: 'Live' }, { as: t.otherKey })).status, 201);
     });
     after(async () => {
-      await closeListening(t);
+      await t.close();
     });
 
     test('one progress event per committed chunk, counters never go back, then one completed event and the end', async () => {
@@ -217,7 +206,7 @@ for (const backend of BACKENDS) {
       base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     });
     after(async () => {
-      await closeListening(t);
+      await t.close();
     });
 
     test('one stream more than allowed is refused with 503; a client that leaves frees its place', async () => {

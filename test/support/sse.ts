@@ -1,3 +1,4 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
 // A minimal reader of text/event-stream answers for tests, written from the format (WHATWG HTML, "Server-sent
 // events"), independent of the CLI's reader: what the server sends is checked by a second implementation.
 
@@ -18,22 +19,33 @@ export interface SseConnection {
   close(): void;
 }
 
+/**
+ * Opens a stream with node:http and no shared agent: one connection per stream, closed with it. (fetch's pool
+ * opens a spare connection after an aborted request, one that never sends a request, and a server closing
+ * down waits for it until its keep-alive timeout.)
+ */
 export async function openSse(url: string, headers: Record<string, string>): Promise<SseConnection> {
-  const abort = new AbortController();
-  const response = await fetch(url, { headers, signal: abort.signal });
-  if (response.status !== 200) {
-    const text = await response.text();
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpGet(url, { headers, agent: false }, resolve);
+    req.on('error', reject);
+  });
+  const responseHeaders = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+  const close = () => res.destroy();
+  if (res.statusCode !== 200) {
+    let text = '';
+    for await (const chunk of res) text += String(chunk);
     return {
-      status: response.status,
-      headers: response.headers,
+      status: res.statusCode ?? 0,
+      headers: responseHeaders,
       error: text ? JSON.parse(text) : undefined,
       next: async () => undefined,
       rest: async () => [],
-      close: () => abort.abort(),
+      close,
     };
   }
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
+  res.setEncoding('utf8');
+  const chunks = res[Symbol.asyncIterator]();
   let buffer = '';
   const queue: SseItem[] = [];
   let done = false;
@@ -67,18 +79,18 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
         buffer = buffer.slice(cut + 2);
         continue;
       }
-      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+      const chunk = await chunks.next().catch(() => ({ done: true as const, value: undefined }));
       if (chunk.done) {
         done = true;
         if (buffer.trim()) parseBlock(buffer);
         continue;
       }
-      buffer += decoder.decode(chunk.value, { stream: true });
+      buffer += chunk.value as string;
     }
   };
   return {
     status: 200,
-    headers: response.headers,
+    headers: responseHeaders,
     error: undefined,
     next,
     async rest() {
@@ -86,7 +98,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
       for (let item = await next(); item; item = await next()) items.push(item);
       return items;
     },
-    close: () => abort.abort(),
+    close,
   };
 }
 
