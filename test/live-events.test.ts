@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { CHANGES_CHANNEL } from '../src/db/change-channel.js';
 import { Worker } from '../src/engine/worker.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
@@ -184,6 +186,23 @@ for (const backend of BACKENDS) {
       assert.equal(replayed.at(-1)!.data.status, 'completed');
       assert.ok(replayed.every((e) => Number(e.id) > before));
       await t.drain();
+    });
+
+    // SQLite polls: it has no listening connection to drop.
+    if (backend === 'postgres') test('PostgreSQL: a dropped listening connection loses no final event', async () => {
+      const id = await postRecords(15);
+      const conn = await openSse(`${base}/v1/bulk_requests/${id}/events`, auth());
+      await readUntil(conn, (i) => i.kind === 'event');
+      // Only the change listeners (this file's): the query a listening session ran last is its LISTEN.
+      const listeners = sql<{ n: number }>`
+        SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+        WHERE query = ${`LISTEN ${CHANGES_CHANNEL}`} AND pid <> pg_backend_pid()`;
+      await waitFor('the change listener', async () => Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE query = ${`LISTEN ${CHANGES_CHANNEL}`}`.execute(t.store.db)).rows[0]!.n) >= 1);
+      assert.ok(Number((await listeners.execute(t.store.db)).rows[0]!.n) >= 1);
+      await t.drain();
+      const rest = eventsOf(await conn.rest());
+      assert.equal(rest.at(-1)!.event, 'completed');
+      assert.equal(rest.at(-1)!.data.processed_items, 15);
     });
 
     test('the OpenAPI document describes both streams', async () => {
