@@ -188,6 +188,20 @@ for (const backend of BACKENDS) {
       await t.drain();
     });
 
+    test('a stream ends soon after its API key is revoked', async () => {
+      const created = await t.call('POST', '/v1/api_keys');
+      const id = await postRecords(2);
+      const request = await openSse(`${base}/v1/bulk_requests/${id}/events`, auth(created.body.key));
+      const list = await openSse(`${base}/v1/bulk_requests/events`, auth(created.body.key));
+      assert.deepEqual([request.status, list.status], [200, 200]);
+      await readUntil(request, (i) => i.kind === 'event');
+      assert.equal((await t.call('DELETE', `/v1/api_keys/${created.body.id}`)).status, 200);
+      // Both end by themselves (rest() returns at the end of the stream); nothing more is shown.
+      assert.deepEqual(eventsOf(await request.rest()), []);
+      assert.deepEqual(eventsOf(await list.rest()), []);
+      await t.drain();
+    });
+
     // SQLite polls: it has no listening connection to drop.
     if (backend === 'postgres') test('PostgreSQL: a dropped listening connection loses no final event', async () => {
       const id = await postRecords(15);

@@ -7,7 +7,7 @@ import { CAPABILITIES, type Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import { rememberClient } from './transaction-client.js';
 import { sqliteFileIn } from './location.js';
-import { CHANGES_CHANNEL, changedRequestId } from './change-channel.js';
+import { CHANGES_CHANNEL, changedRequest, type ChangedRequest } from './change-channel.js';
 
 const WAKEUP_CHANNEL = 'sluice_bulk_requests';
 
@@ -22,12 +22,12 @@ export interface Store {
   /** Called on every wake-up signal; returns an unsubscribe function. */
   onWake(listener: () => void): () => void;
   /**
-   * Where the database can signal it (capability `changeNotifications`): called with a bulk request's id
-   * after a transaction that moved it commits, in any process; with `undefined` when notifications may have
+   * Where the database can signal it (capability `changeNotifications`): called with a bulk request (its id
+   * and environment) after a transaction that moved it commits, in any process; with `undefined` when notifications may have
    * been lost (the listening connection was re-established), so that the listener re-reads what it watches.
    * The listening connection opens on the first subscription. Returns an unsubscribe function.
    */
-  onBulkRequestChange(listener: (id: number | undefined) => void): () => void;
+  onBulkRequestChange(listener: (changed: ChangedRequest | undefined) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -107,8 +107,8 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
       url,
       CHANGES_CHANNEL,
       (payload, schema) => {
-        const id = changedRequestId(payload, schema);
-        if (id !== undefined) events.emit('change', id);
+        const changed = changedRequest(payload, schema);
+        if (changed !== undefined) events.emit('change', changed);
       },
       () => events.emit('change', undefined),
     ).catch(() => {

@@ -107,6 +107,12 @@ export async function revokeEnvironmentKey(db: Kysely<Database>, environmentId: 
   return findEnvironmentKey(db, environmentId, id);
 }
 
+/** False once the key is revoked (or gone): an open event stream it opened then ends. */
+export async function isKeyActive(db: Kysely<Database>, id: number): Promise<boolean> {
+  const row = await db.selectFrom('api_keys').select('revoked_at').where('id', '=', id).executeTakeFirst();
+  return row !== undefined && row.revoked_at === null;
+}
+
 export async function setResultsFormat(db: Kysely<Database>, id: number, resultsFormat: ResultsFormat): Promise<boolean> {
   const result = await db.updateTable('api_keys').set({ results_format: resultsFormat }).where('id', '=', id).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

@@ -80,11 +80,25 @@ export class ChangeHub {
     });
   }
 
-  /** Watches every request of an environment. */
+  /**
+   * Watches every request of an environment, from now on: the requests it has live at this moment are
+   * remembered as they are, so the first poll sends what changes, not what already was (as a notification
+   * would on PostgreSQL).
+   */
   async watchEnvironment(environmentId: number, listener: RowListener, end: () => void): Promise<() => void> {
     if (this.highestId === 0) {
       const top = await this.store.db.selectFrom('bulk_requests').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
       this.highestId = Math.max(this.highestId, Number(top?.id ?? 0));
+    }
+    const current = await this.store.db
+      .selectFrom('bulk_requests')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('status', 'in', ['pending', 'processing'])
+      .execute();
+    for (const row of current) {
+      if (!this.shown.has(row.id)) this.shown.set(row.id, fingerprint(row));
+      this.live.add(row.id);
     }
     return this.add(this.byEnvironment, environmentId, { environmentId, listener, end }, () => {
       if (!this.byEnvironment.has(environmentId)) this.live.clear();
@@ -122,7 +136,7 @@ export class ChangeHub {
     const notified = this.store.caps.changeNotifications;
     this.timer = setInterval(() => void this.poll(), notified ? Math.max(NOTIFIED_POLL_MS, this.options.pollMs) : this.options.pollMs);
     this.timer.unref();
-    if (notified) this.unsubscribe = this.store.onBulkRequestChange((id) => void (id === undefined ? this.poll() : this.read(id)));
+    if (notified) this.unsubscribe = this.store.onBulkRequestChange((changed) => void (changed === undefined ? this.poll() : this.read(changed.id, changed.environmentId)));
   }
 
   private stop(): void {
@@ -174,9 +188,9 @@ export class ChangeHub {
     for (const row of rows) this.handle(row);
   }
 
-  /** PostgreSQL: a notification named this row. */
-  private async read(id: number): Promise<void> {
-    if (this.subscribers === 0 || (!this.byRequest.has(id) && this.byEnvironment.size === 0)) return;
+  /** PostgreSQL: a notification named this row; read only when an open stream can show it. */
+  private async read(id: number, environmentId: number): Promise<void> {
+    if (!this.byRequest.has(id) && !this.byEnvironment.has(environmentId)) return;
     if (this.reading.has(id)) {
       this.readAgain.add(id);
       return;
@@ -189,7 +203,7 @@ export class ChangeHub {
       // The database is away: the poll catches up.
     } finally {
       this.reading.delete(id);
-      if (this.readAgain.delete(id)) void this.read(id);
+      if (this.readAgain.delete(id)) void this.read(id, environmentId);
     }
   }
 

@@ -16,7 +16,8 @@ export class EventStream {
   private readonly cleanups: Array<() => void> = [];
   private ended = false;
 
-  constructor(reply: FastifyReply, keepAliveMs: number) {
+  /** `tick` runs with every keep-alive (the routes check there that the stream's API key still holds). */
+  constructor(reply: FastifyReply, keepAliveMs: number, tick?: (stream: EventStream) => void) {
     reply.header('content-type', 'text/event-stream; charset=utf-8');
     // Proxies that buffer answers (nginx) would hold events back; this asks them not to.
     reply.header('x-accel-buffering', 'no');
@@ -24,7 +25,10 @@ export class EventStream {
     reply.raw.on('close', () => this.end());
     // A first line at once: the client knows the stream is open before the first event.
     this.body.write(`retry: ${RETRY_MS}\n\n`);
-    this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), keepAliveMs);
+    this.keepAlive = setInterval(() => {
+      this.write(': keep-alive\n\n');
+      tick?.(this);
+    }, keepAliveMs);
     this.keepAlive.unref();
   }
 

@@ -9,6 +9,7 @@ import { ChangeHub } from './change-hub.js';
 import { isFinalStatus, parseLastEventId, requestEventId } from './event-ids.js';
 import { EventStream } from './event-stream.js';
 import { changedSince } from './changed-since.js';
+import { isKeyActive } from '../keys/api-key.repository.js';
 import { EventHeaders, LIST_EVENT_NAME, listEventsResponses, requestEventsResponses, type RequestEventName } from './live-events.schemas.js';
 
 /** The environment stream sends one request at most this often; changes in between fold into the next event. */
@@ -21,6 +22,20 @@ export async function liveEventRoutes(app: App, deps: RouteDeps) {
   // Before the server closes: open streams would otherwise keep it waiting for their connections forever.
   app.addHook('preClose', async () => hub.close());
   const view = (row: BulkRequestRow) => serializeBulkRequest(row, now(), config.engine.stuckAfterMs);
+  /**
+   * A key checked once at the start would keep a stream open after its revocation: each keep-alive re-reads
+   * it (one primary-key read per stream every SLUICE_SSE_KEEPALIVE_MS) and ends the stream once it is revoked.
+   */
+  const keyCheck = (keyId: number) => (stream: EventStream) => {
+    isKeyActive(store.db, keyId).then(
+      (active) => {
+        if (!active) stream.end();
+      },
+      () => {
+        // The database is away: the stream stays; the next keep-alive checks again.
+      },
+    );
+  };
 
   app.get(
     '/bulk_requests/events',
@@ -67,7 +82,7 @@ export async function liveEventRoutes(app: App, deps: RouteDeps) {
       };
       // Subscribed before the stream opens: a refusal (503) is still an ordinary JSON error answer.
       const unsubscribe = await hub.watchEnvironment(environmentId, onRow, () => stream?.end());
-      stream = new EventStream(reply, config.live.keepAliveMs);
+      stream = new EventStream(reply, config.live.keepAliveMs, keyCheck(request.apiKey.id));
       stream.onEnd(() => {
         unsubscribe();
         for (const { timer } of waiting.values()) clearTimeout(timer);
@@ -125,7 +140,7 @@ export async function liveEventRoutes(app: App, deps: RouteDeps) {
       // Subscribed before the stream opens (a refusal, 503, is an ordinary JSON error answer), and before the
       // read below: a chunk committed between the two is in the read or in an event, never lost.
       const unsubscribe = hub.watchRequest(environmentId, id, show, () => stream?.end());
-      const open = new EventStream(reply, config.live.keepAliveMs);
+      const open = new EventStream(reply, config.live.keepAliveMs, keyCheck(request.apiKey.id));
       stream = open;
       open.onEnd(unsubscribe);
       try {

@@ -9,16 +9,17 @@ import type { Database } from '../../db/database.js';
  * notification is then delivered when, and only if, that transaction commits, and in commit order, so an event
  * never shows a state that was rolled back and never overtakes an earlier chunk. One short statement: a chunk
  * of 1,000 items is tens of milliseconds; this is one more round trip on a connection already held. The payload
- * carries the schema (channels are per database; see change-channel.ts) and the id, never the row: the listener
- * reads the row itself, once for all its streams, with the environment check every read has.
+ * carries the schema (channels are per database; see change-channel.ts), the environment and the id, never the
+ * row: the listener reads the row itself, once for all its streams. The environment comes from the row, in the
+ * same statement (a primary-key read), so no caller has to carry it.
  */
 export async function notifyRequestChanged(db: Kysely<Database>, caps: Capabilities, id: number): Promise<void> {
   if (!caps.changeNotifications) return;
-  await sql`SELECT pg_notify(${CHANGES_CHANNEL}, current_schema() || ':' || ${String(id)})`.execute(db);
+  await sql`SELECT pg_notify(${CHANGES_CHANNEL}, current_schema() || ':' || environment_id || ':' || id) FROM bulk_requests WHERE id = ${id}`.execute(db);
 }
 
 /** The same for several requests in one statement (a sweep that fails many abandoned uploads at once). */
 export async function notifyRequestsChanged(db: Kysely<Database>, caps: Capabilities, ids: readonly number[]): Promise<void> {
   if (!caps.changeNotifications || ids.length === 0) return;
-  await sql`SELECT pg_notify(${CHANGES_CHANNEL}, current_schema() || ':' || id) FROM unnest(${ids.map(String)}::text[]) AS id`.execute(db);
+  await sql`SELECT pg_notify(${CHANGES_CHANNEL}, current_schema() || ':' || environment_id || ':' || id) FROM bulk_requests WHERE id = ANY(${ids}::bigint[])`.execute(db);
 }
