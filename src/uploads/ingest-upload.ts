@@ -96,7 +96,8 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
 
   if (!isNew) return replay(deps, created, args, hash);
   // The request exists from the first byte: the environment's stream shows it at once.
-  await notifyRequestChanged(store.db, store.caps, created.id);
+  // A lost notification only delays the event (streams re-read every few seconds): it must not fail the upload.
+  await notifyRequestChanged(store.db, store.caps, created.id).catch(() => {});
 
   const id = created.id;
   const seen = { bytes: 0 };
