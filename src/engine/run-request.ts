@@ -139,10 +139,9 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
           ? await writeChunk(trx, store, request, { ...recordsContext, importBatchId, now }, prepared, items.length, importBatch)
           : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId, copyFallback: false };
       const counts = written.counts;
-      const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
+      // On PostgreSQL the same statement notifies the event streams, delivered on commit (docs/live-updates.md).
+      const advanced = await advanceCheckpoint(trx, store.caps, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
       if (!advanced) throw new LeaseLost();
-      // In the chunk's transaction: delivered on its commit, in commit order (docs/live-updates.md).
-      await notifyRequestChanged(trx, store.caps, id);
       return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback };
     });
 
