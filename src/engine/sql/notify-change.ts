@@ -7,8 +7,9 @@ import type { Database } from '../../db/database.js';
  * Tells the API processes that bulk request `id` moved (docs/live-updates.md), on PostgreSQL only
  * (capability `changeNotifications`; SQLite's streams poll). Run inside the transaction that moved it: the
  * notification is then delivered when, and only if, that transaction commits, and in commit order, so an event
- * never shows a state that was rolled back and never overtakes an earlier chunk. One short statement: a chunk
- * of 1,000 items is tens of milliseconds; this is one more round trip on a connection already held. The payload
+ * never shows a state that was rolled back and never overtakes an earlier chunk. The chunk commit, the frequent
+ * case, notifies within its own statement (advance-checkpoint.ts); the rarer moves (claim, finish, cancel,
+ * retry, release, upload staging) call this, one short statement on a connection already held. The payload
  * carries the schema (channels are per database; see change-channel.ts), the environment and the id, never the
  * row: the listener reads the row itself, once for all its streams. The environment comes from the row, in the
  * same statement (a primary-key read), so no caller has to carry it.
