@@ -11,6 +11,7 @@ import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, OnConflictSchema, s
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
 import { emitBulkRequestEnded } from '../webhooks/emit.js';
+import { notifyRequestChanged } from '../engine/sql/notify-change.js';
 
 
 const ListQuery = Type.Object({
@@ -160,6 +161,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         const cancelled = await cancelBulkRequest(trx, store.caps, request.environment.id, id, at);
         // A pending request ends here; a processing one ends (and reports) at its worker's next chunk boundary.
         if (cancelled.status === 'cancelled') await emitBulkRequestEnded(trx, id, at);
+        await notifyRequestChanged(trx, store.caps, cancelled.id);
         return cancelled;
       });
       return reply.status(202).send(serialize(row));
@@ -187,6 +189,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         const child = await retryBulkRequest(trx, store.caps, request.environment.id, id, onConflict, at);
         // Nothing to re-run: the child completes at once (SPEC 18), and says so like any other request.
         if (child.status === 'completed') await emitBulkRequestEnded(trx, child.id, at);
+        await notifyRequestChanged(trx, store.caps, child.id);
         return child;
       });
       store.wake();

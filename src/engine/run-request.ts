@@ -8,6 +8,7 @@ import { readFence } from './sql/fence.js';
 import { finishRequest } from './sql/finish-request.js';
 import { expireLease, releaseLease, REQUEST_JOB, startHeartbeat } from './sql/row-job.js';
 import { itemReader } from './sql/read-items.js';
+import { notifyRequestChanged } from './sql/notify-change.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 import { retryingFaults } from './fault-retry.js';
 import { emitBulkRequestEnded } from '../webhooks/emit.js';
@@ -61,6 +62,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
     await store.db.transaction().execute(async (trx) => {
       const ended = await finishRequest(trx, { bulkRequestId: id, token, status: 'failed', now, errorMessage: message, errorDetails: { code: 'worker_gave_up', claims: request.claims } });
       if (ended) await emitBulkRequestEnded(trx, id, now);
+      await notifyRequestChanged(trx, store.caps, id);
     });
     logger.warn({ bulkRequestId: id, claims: request.claims }, 'bulk request failed: too many claims');
     ctx.metrics?.requestsFinished.inc({ status: 'failed' });
@@ -119,6 +121,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
     if (heartbeat.lost()) return leaseLost(ctx, id);
     if (ctx.stopping()) {
       await releaseLease(store.db, REQUEST_JOB, id, token);
+      await notifyRequestChanged(store.db, store.caps, id).catch(() => {});
       logger.info({ bulkRequestId: id }, 'released bulk request on shutdown');
       return 'released';
     }
@@ -136,6 +139,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       if (fence.cancellation_requested_at !== null) {
         if (!(await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now }))) throw new LeaseLost();
         await emitBulkRequestEnded(trx, id, now);
+        await notifyRequestChanged(trx, store.caps, id);
         return 'cancelled' as const;
       }
       const written =
@@ -143,7 +147,8 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
           ? await writeChunk(trx, store, request, { ...recordsContext, importBatchId, now, lookUpFirst }, prepared, items.length, importBatch)
           : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId, copyFallback: null, metTakenIds: false };
       const counts = written.counts;
-      const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
+      // On PostgreSQL the same statement notifies the event streams, delivered on commit (docs/live-updates.md).
+      const advanced = await advanceCheckpoint(trx, store.caps, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
       if (!advanced) throw new LeaseLost();
       if (complete) await emitBulkRequestEnded(trx, id, now);
       return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback, metTakenIds: written.metTakenIds };

@@ -3,6 +3,7 @@ import type { BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import type { UploadFailureKind } from '../bulk/upload-failure-kinds.js';
 import type { FileError } from './format.js';
 import { emitBulkRequestEnded } from '../webhooks/emit.js';
+import { notifyRequestChanged } from '../engine/sql/notify-change.js';
 
 
 /** Why an upload ended before its items could be processed; kept in `error_details.kind`. */
@@ -30,6 +31,7 @@ export async function failUpload(store: Store, id: number, now: number, failure:
   return store.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('bulk_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow();
     await trx.deleteFrom('bulk_request_segments').where('bulk_request_id', '=', id).execute();
+    await notifyRequestChanged(trx, store.caps, id);
     const row = await trx
       .updateTable('bulk_requests')
       .set((eb) => ({
@@ -60,6 +62,7 @@ export async function finishUpload(
   return store.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('bulk_requests').select(['status', 'total_items']).where('id', '=', id).executeTakeFirstOrThrow();
     const empty = row.total_items === 0;
+    await notifyRequestChanged(trx, store.caps, id);
     const updated = await trx
       .updateTable('bulk_requests')
       .set({
