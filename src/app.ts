@@ -21,6 +21,7 @@ import { bulkCreateRoutes } from './bulk/bulk-create.routes.js';
 import { bulkRequestRoutes } from './bulk/bulk-request.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
 import { importBatchRoutes } from './imports/import-batch.routes.js';
+import { dashboard } from './dashboard/dashboard.plugin.js';
 
 export interface AppOptions {
   store: Store;
@@ -61,6 +62,8 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
 
   // Routes
   await instance.register(probeRoutes, { store: opts.store, metrics: opts.metrics });
+  // Beside the API, not under /v1: the pages at / and their modules under /ui/.
+  await instance.register(dashboard);
   await instance.register(
     async (v1: App) => {
       await v1.register(dataStreamRoutes, deps);
