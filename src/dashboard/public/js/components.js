@@ -1,5 +1,5 @@
 // Small shared pieces: progress bars, error and loading states, tables' empty rows, a pager.
-import { html, useEffect, useState } from './html.js';
+import { html, useEffect, useRef, useState } from './html.js';
 import { formatCount } from './format.js';
 
 export function ProgressBar({ label, value, max, text }) {
@@ -32,9 +32,15 @@ export function NotFound({ what }) {
 export function useLoad(load, deps) {
   const [state, setState] = useState({ data: undefined, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  const depsKey = useRef('');
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: null }));
+    // Other filters or another page: the old rows must not stand for the new ones while they load.
+    // A reload of the same view keeps them on screen until the fresh ones arrive.
+    const key = JSON.stringify(deps);
+    const same = key === depsKey.current;
+    depsKey.current = key;
+    setState((s) => ({ data: same ? s.data : undefined, loading: true, error: null }));
     load().then(
       (data) => live && setState({ data, error: null, loading: false }),
       (error) => live && setState({ data: undefined, error, loading: false }),

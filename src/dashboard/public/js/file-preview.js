@@ -100,3 +100,12 @@ export function guessMapping(header) {
   }
   return mapping;
 }
+
+/** The date layout of the preview's date column: US unless a first part above 12 says day-first. */
+export function guessDateFormat(rows, column) {
+  if (column < 0) return 'YYYY-MM-DD';
+  const values = rows.slice(1).map((r) => (r[column] ?? '').trim()).filter(Boolean);
+  const slashed = values.filter((v) => /^\d{1,2}\/\d{1,2}\/\d{4}$/.test(v));
+  if (slashed.length === 0 || slashed.length < values.length) return 'YYYY-MM-DD';
+  return slashed.some((v) => Number(v.split('/')[0]) > 12) ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
+}

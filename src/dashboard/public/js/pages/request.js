@@ -8,19 +8,26 @@ import { age, formatTime } from '../format.js';
 import { isFinal, watchRequest } from '../live.js';
 import { navigate } from '../router.js';
 import { fileLines, recentFile } from '../recent-files.js';
+import NACHA_FIELDS from '../nacha-fields.js';
 
 const PAGE = 50;
 
-/** "positions 22-31" in a message → [21, 31): the characters to mark in the line. */
-function positions(message) {
+/**
+ * The characters of the line to mark, as [from, to) : the field's positions from the NACHA layouts
+ * ("batch_control.entry_hash"), else "positions 22-31" in the message.
+ */
+function positions(field, message) {
+  const [record, name] = (field ?? '').split('.');
+  const known = NACHA_FIELDS[record]?.[name];
+  if (known) return [known[0] - 1, known[1]];
   const m = /positions? (\d+)(?:-(\d+))?/.exec(message ?? '');
   if (!m) return null;
   return [Number(m[1]) - 1, Number(m[2] ?? m[1])];
 }
 
-function Line({ text, message }) {
+function Line({ text, field, message }) {
   if (text === undefined) return null;
-  const span = positions(message);
+  const span = positions(field, message);
   if (!span || span[0] >= text.length) return html`<pre class="line">${text}</pre>`;
   return html`<pre class="line">${text.slice(0, span[0])}<mark>${text.slice(span[0], span[1])}</mark>${text.slice(span[1])}</pre>`;
 }
@@ -38,7 +45,7 @@ function FileErrors({ r }) {
     <ol class="file-errors" data-testid="file-errors">${errors.map((e) => html`<li>
       <div><strong>Line ${e.line ?? '?'}</strong>${e.field ? html`, field <code>${e.field}</code>` : null}${e.code ? html` <span class="muted">(${e.code})</span>` : null}</div>
       <div>${e.message}</div>
-      <${Line} text=${lines.get(e.line)} message=${e.message} />
+      <${Line} text=${lines.get(e.line)} field=${e.field} message=${e.message} />
     </li>`)}</ol>
   </section>`;
 }
@@ -57,11 +64,11 @@ function Results({ r, offset }) {
         <td>${x.index}</td><td>${x.row_number ?? '—'}</td><td><span class=${`badge badge-${x.status}`}>${x.status}</span></td>
         <td>${x.record_id ?? '—'}</td><td>${x.error_code ? html`<code>${x.error_code}</code>` : '—'}</td><td>${x.error ?? ''}</td>
       </tr>`)}</tbody></table></div>`}
-    <div class="pager">
+    ${offset > 0 || page.has_more ? html`<div class="pager">
       <button type="button" class="secondary" disabled=${offset === 0} onClick=${() => go(Math.max(0, offset - PAGE))}>Previous</button>
       <span class="muted">${rows.length > 0 ? `${offset + 1}–${offset + rows.length}` : ''}</span>
       <button type="button" class="secondary" disabled=${!page.has_more} onClick=${() => go(offset + PAGE)}>Next</button>
-    </div>
+    </div>` : null}
   </section>`;
 }
 
@@ -142,7 +149,7 @@ export function Request({ id, query }) {
       <div><dt>Created</dt><dd>${formatTime(r.created_at)}</dd></div>
       <div><dt>Started</dt><dd>${formatTime(r.started_at)}</dd></div>
       <div><dt>Finished</dt><dd>${formatTime(r.completed_at)}</dd></div>
-      <div><dt>Last heartbeat</dt><dd data-testid="heartbeat">${r.last_progress_at ? age(r.last_progress_at, now) : '—'}</dd></div>
+      <div><dt>Last heartbeat</dt><dd data-testid="heartbeat">${!r.last_progress_at ? '—' : isFinal(r.status) ? formatTime(r.last_progress_at) : age(r.last_progress_at, now)}</dd></div>
       <div><dt>Stuck</dt><dd>${r.stuck ? 'yes: no progress for longer than the stuck time' : 'no'}</dd></div>
       ${r.cancellation_requested_at ? html`<div><dt>Cancellation requested</dt><dd>${formatTime(r.cancellation_requested_at)}</dd></div>` : null}
     </dl>

@@ -5,7 +5,7 @@ import { html, useEffect, useRef, useState } from '../html.js';
 import { api, uploadFile } from '../api.js';
 import { Counters, ErrorBox, Loading, ProgressBar, StatusBadge, useLoad } from '../components.js';
 import { formatBytes } from '../format.js';
-import { FIELDS, REQUIRED, guessDelimiter, guessMapping, parseCsv, sniff } from '../file-preview.js';
+import { FIELDS, REQUIRED, guessDateFormat, guessDelimiter, guessMapping, parseCsv, sniff } from '../file-preview.js';
 import { watchRequest, isFinal } from '../live.js';
 import { rememberFile } from '../recent-files.js';
 
@@ -101,7 +101,9 @@ export function Upload({ query }) {
     if (p.format === 'csv' && p.text) {
       const delimiter = guessDelimiter(p.text.split(/\r?\n/, 1)[0] ?? '');
       const header = parseCsv(p.text, delimiter, 1)[0] ?? [];
-      setOptions((o) => ({ ...o, delimiter, mapping: guessMapping(header) }));
+      const rows = parseCsv(p.text, delimiter, 20);
+      const mapping = guessMapping(header);
+      setOptions((o) => ({ ...o, delimiter, mapping, date_format: guessDateFormat(rows, header.indexOf(mapping.date)) }));
     }
   }
 
