@@ -8,6 +8,7 @@ import { jsonBody } from './http/json-body.js';
 import { securityHeaders } from './http/security-headers.js';
 import { openapi } from './http/openapi.js';
 import { probeRoutes } from './http/probes.routes.js';
+import { docsPage } from './docs/docs-page.js';
 import { rateLimiting } from './http/rate-limit.js';
 import { textGuard } from './http/text-guard.js';
 import { validatorCompiler } from './http/validation.js';
@@ -22,6 +23,8 @@ import { bulkRequestRoutes } from './bulk/bulk-request.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
 import { importBatchRoutes } from './imports/import-batch.routes.js';
 import { dashboard } from './dashboard/dashboard.plugin.js';
+import { liveEventRoutes } from './live/live-events.routes.js';
+import { apiKeyRoutes } from './keys/api-key.routes.js';
 
 export interface AppOptions {
   store: Store;
@@ -64,15 +67,18 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
   await instance.register(probeRoutes, { store: opts.store, metrics: opts.metrics });
   // Beside the API, not under /v1: the pages at / and their modules under /ui/.
   await instance.register(dashboard);
+  await instance.register(docsPage);
   await instance.register(
     async (v1: App) => {
       await v1.register(dataStreamRoutes, deps);
       await v1.register(recordRoutes, deps);
       await v1.register(propertyDefinitionRoutes, deps);
       await v1.register(bulkCreateRoutes, deps);
+      await v1.register(liveEventRoutes, deps);
       await v1.register(bulkRequestRoutes, deps);
       await v1.register(uploadRoutes, deps);
       await v1.register(importBatchRoutes, deps);
+      await v1.register(apiKeyRoutes, deps);
     },
     { prefix: '/v1' },
   );

@@ -28,8 +28,19 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   uploads: UploadLimits;
   engine: EngineConfig;
+  /** The live event streams (docs/live-updates.md). */
+  live: LiveConfig;
   /** Where `sluice worker` serves /metrics (the API serves its own on PORT). */
   workerMetrics: { port: number; host: string };
+}
+
+export interface LiveConfig {
+  /** A `: keep-alive` comment on every open event stream this often, so proxies keep it open. */
+  keepAliveMs: number;
+  /** SQLite: how often the one poller of a process reads the rows its open streams watch. */
+  pollMs: number;
+  /** Event streams one process serves at once; one more answers 503 too_many_subscribers. */
+  maxSubscribers: number;
 }
 
 export interface UploadLimits {
@@ -117,6 +128,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxCompressionRatio: integer(env, 'SLUICE_MAX_COMPRESSION_RATIO', 200, 2, 100_000, problems),
     },
     engine,
+    live: {
+      keepAliveMs: integer(env, 'SLUICE_SSE_KEEPALIVE_MS', 15_000, 10, 3_600_000, problems),
+      pollMs: integer(env, 'SLUICE_SSE_POLL_MS', 250, 10, 60_000, problems),
+      maxSubscribers: integer(env, 'SLUICE_SSE_MAX_SUBSCRIBERS', 1000, 1, 1_000_000, problems),
+    },
     workerMetrics: {
       // 9464 is the port OpenTelemetry's Prometheus exporter uses: free of the API's 3000 and of Prometheus' own.
       port: integer(env, 'SLUICE_WORKER_METRICS_PORT', 9464, 0, 65535, problems),

@@ -10,6 +10,7 @@ import { recordTargetStreams } from './bulk-request-stream.repository.js';
 import { BulkRequest, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { OnConflict } from './bulk-request.table.js';
 import { requestHash } from './idempotency.js';
+import { notifyRequestChanged } from '../engine/sql/notify-change.js';
 
 export const MAX_BULK_RECORDS = 1000;
 
@@ -118,7 +119,9 @@ export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
         // data_stream_id null: the streams it targets are written beside it, for their health and busy checks.
         if (streamKey === undefined) await recordTargetStreams(trx, environmentId, inserted.row.id, streamKeysOf(body.records));
         const items = body.records.map((record, index) => ({ index, rowNumber: null, payload: JSON.stringify(record) }));
-        return { row: await addItems(trx, inserted.row.id, items, true, at), created: true };
+        const staged = await addItems(trx, inserted.row.id, items, true, at);
+        await notifyRequestChanged(trx, store.caps, staged.id);
+        return { row: staged, created: true };
       });
 
       if (!created) {

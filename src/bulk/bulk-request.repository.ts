@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { Keyset } from '../http/pagination.js';
 import { stageSegment } from '../engine/sql/stage-segment.js';
+import { notifyRequestChanged } from '../engine/sql/notify-change.js';
 import { decodeSegment, SEGMENT_MAX_CHARS, SEGMENT_ITEMS, type StagedItem } from '../engine/segment-codec.js';
 import { rowNumbersOf, segmentAt } from './segment.repository.js';
 import type { BulkRequestTable, BulkSource, BulkStatus, OnConflict } from './bulk-request.table.js';
@@ -124,6 +125,8 @@ export function countStagedItems(db: Kysely<Database>, bulkRequestId: number, co
 export async function addUploadBatch(store: Store, bulkRequestId: number, items: StagedItem[], now: number): Promise<BulkRequestRow> {
   return store.db.transaction().execute(async (trx) => {
     await stageSegment(trx, bulkRequestId, items);
+    // total_items grew: a stream watching the upload shows it (docs/live-updates.md).
+    await notifyRequestChanged(trx, store.caps, bulkRequestId);
     return countStagedItems(trx, bulkRequestId, items.length, false, now).executeTakeFirstOrThrow();
   });
 }

@@ -10,6 +10,7 @@ import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retr
 import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
+import { notifyRequestChanged } from '../engine/sql/notify-change.js';
 
 
 const ListQuery = Type.Object({
@@ -154,7 +155,11 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const id = parseId(request.params.id, 'bulk_request_not_found');
-      const row = await store.db.transaction().execute((trx) => cancelBulkRequest(trx, store.caps, request.environment.id, id, now()));
+      const row = await store.db.transaction().execute(async (trx) => {
+        const cancelled = await cancelBulkRequest(trx, store.caps, request.environment.id, id, now());
+        await notifyRequestChanged(trx, store.caps, cancelled.id);
+        return cancelled;
+      });
       return reply.status(202).send(serialize(row));
     },
   );
@@ -175,7 +180,11 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
     async (request, reply) => {
       const id = parseId(request.params.id, 'bulk_request_not_found');
       const onConflict = request.body?.on_conflict;
-      const row = await store.db.transaction().execute((trx) => retryBulkRequest(trx, store.caps, request.environment.id, id, onConflict, now()));
+      const row = await store.db.transaction().execute(async (trx) => {
+        const child = await retryBulkRequest(trx, store.caps, request.environment.id, id, onConflict, now());
+        await notifyRequestChanged(trx, store.caps, child.id);
+        return child;
+      });
       store.wake();
       return reply.status(202).send(serialize(row));
     },

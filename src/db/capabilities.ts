@@ -44,9 +44,19 @@ export interface Capabilities {
    * microseconds in-process and nobody can write between its look-up and its insert.
    */
   copyFrom: boolean;
+  /**
+   * How the API learns that a bulk request moved, for its live event streams (docs/live-updates.md).
+   * PostgreSQL: every statement that moves a request also sends `pg_notify` in its transaction; the
+   * notification is delivered on commit, in commit order, to a listening connection in any process, so a
+   * worker on another machine drives the events. SQLite has no cross-process signal (the worker may be another
+   * process, `sluice worker`, on the same file): one poller per process reads the watched rows every
+   * SLUICE_SSE_POLL_MS, shared by every open stream. PostgreSQL polls too, rarely, for what a dropped
+   * listening connection may have missed.
+   */
+  changeNotifications: boolean;
 }
 
 export const CAPABILITIES: Record<Dialect, Capabilities> = {
-  postgres: { dialect: 'postgres', skipLocked: true, crossProcessWakeup: true, arrayParameters: true, rowLocks: true, schemas: true, copyFrom: true },
-  sqlite: { dialect: 'sqlite', skipLocked: false, crossProcessWakeup: false, arrayParameters: false, rowLocks: false, schemas: false, copyFrom: false },
+  postgres: { dialect: 'postgres', skipLocked: true, crossProcessWakeup: true, arrayParameters: true, rowLocks: true, schemas: true, copyFrom: true, changeNotifications: true },
+  sqlite: { dialect: 'sqlite', skipLocked: false, crossProcessWakeup: false, arrayParameters: false, rowLocks: false, schemas: false, copyFrom: false, changeNotifications: false },
 };

@@ -7,6 +7,7 @@ import { CAPABILITIES, type Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import { rememberClient } from './transaction-client.js';
 import { sqliteFileIn } from './location.js';
+import { CHANGES_CHANNEL, changedRequestId } from './change-channel.js';
 
 const WAKEUP_CHANNEL = 'sluice_bulk_requests';
 
@@ -20,6 +21,13 @@ export interface Store {
   wake(): void;
   /** Called on every wake-up signal; returns an unsubscribe function. */
   onWake(listener: () => void): () => void;
+  /**
+   * Where the database can signal it (capability `changeNotifications`): called with a bulk request's id
+   * after a transaction that moved it commits, in any process; with `undefined` when notifications may have
+   * been lost (the listening connection was re-established), so that the listener re-reads what it watches.
+   * The listening connection opens on the first subscription. Returns an unsubscribe function.
+   */
+  onBulkRequestChange(listener: (id: number | undefined) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -90,7 +98,24 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const listener = options.listen ? await listenForWakeups(url, () => events.emit('wake')) : undefined;
+  const listener = options.listen ? await listenOn(url, WAKEUP_CHANNEL, () => events.emit('wake'), () => events.emit('wake')) : undefined;
+  // Opened on first use: only a process that serves live event streams needs it.
+  let changes: Promise<{ close(): Promise<void> } | undefined> | undefined;
+  let closed = false;
+  const startChanges = () =>
+    listenOn(
+      url,
+      CHANGES_CHANNEL,
+      (payload, schema) => {
+        const id = changedRequestId(payload, schema);
+        if (id !== undefined) events.emit('change', id);
+      },
+      () => events.emit('change', undefined),
+    ).catch(() => {
+      // Not reachable now: the next subscription tries again; the subscriber's own poll covers the gap.
+      changes = undefined;
+      return undefined;
+    });
   return {
     db,
     caps: CAPABILITIES.postgres,
@@ -103,8 +128,15 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
       events.on('wake', fn);
       return () => events.off('wake', fn);
     },
+    onBulkRequestChange(fn) {
+      if (!closed) changes ??= startChanges();
+      events.on('change', fn);
+      return () => events.off('change', fn);
+    },
     async close() {
+      closed = true;
       await listener?.close();
+      await (await changes)?.close();
       await db.destroy();
     },
   };
@@ -114,18 +146,25 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
 export const LISTENER_APPLICATION_NAME = 'sluice-listener';
 
 /**
- * A dedicated connection that LISTENs for wake-ups. When it drops (a database restart, a network blip) it
- * reconnects with backoff, and wakes the workers once reconnected: a notification sent while it was away is
- * lost, so they look for work themselves. Polling covers the gap meanwhile.
+ * A dedicated connection that LISTENs on one channel (wake-ups, or bulk request changes). When it drops (a
+ * database restart, a network blip) it reconnects with backoff and calls `reconnected`: a notification sent
+ * while it was away is lost, so workers look for work themselves and event streams re-read their rows.
+ * Polling covers the gap meanwhile. `notified` gets the payload and the connection's current schema.
  */
-async function listenForWakeups(url: string, wake: () => void): Promise<{ close(): Promise<void> }> {
+async function listenOn(
+  url: string,
+  channel: string,
+  notified: (payload: string | undefined, schema: string) => void,
+  reconnected: () => void,
+): Promise<{ close(): Promise<void> }> {
   let closed = false;
   let current: pg.Client | undefined;
   let delay = 100;
   const connectOnce = async () => {
     const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    let schema = '';
     client.on('error', () => {});
-    client.on('notification', wake);
+    client.on('notification', (message) => notified(message.payload, schema));
     client.on('end', () => {
       if (closed || current !== client) return;
       current = undefined;
@@ -133,7 +172,8 @@ async function listenForWakeups(url: string, wake: () => void): Promise<{ close(
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${WAKEUP_CHANNEL}`);
+      schema = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema ?? '';
+      await client.query(`LISTEN ${channel}`);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;
@@ -145,7 +185,7 @@ async function listenForWakeups(url: string, wake: () => void): Promise<{ close(
     if (closed) return;
     try {
       await connectOnce();
-      wake();
+      reconnected();
     } catch {
       delay = Math.min(delay * 2, 5_000);
       setTimeout(() => void reconnect(), delay).unref();
@@ -300,6 +340,10 @@ async function connectSqlite(options: ConnectOptions): Promise<Store> {
     onWake(fn) {
       events.on('wake', fn);
       return () => events.off('wake', fn);
+    },
+    // No signal crosses processes on SQLite (capability changeNotifications): event streams poll instead.
+    onBulkRequestChange() {
+      return () => {};
     },
     async close() {
       await db.destroy();

@@ -8,6 +8,7 @@ import { readFence } from './sql/fence.js';
 import { finishRequest } from './sql/finish-request.js';
 import { expireLease, releaseLease, REQUEST_JOB, startHeartbeat } from './sql/row-job.js';
 import { itemReader } from './sql/read-items.js';
+import { notifyRequestChanged } from './sql/notify-change.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 import { retryingFaults } from './fault-retry.js';
 
@@ -57,6 +58,7 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
   if (request.claims - request.released_claims > config.maxClaims) {
     const message = `Given up after ${config.maxClaims} claims without finishing: every worker that took this request stopped before it was done.`;
     await finishRequest(store.db, { bulkRequestId: id, token, status: 'failed', now: ctx.now(), errorMessage: message, errorDetails: { code: 'worker_gave_up', claims: request.claims } });
+    await notifyRequestChanged(store.db, store.caps, id);
     logger.warn({ bulkRequestId: id, claims: request.claims }, 'bulk request failed: too many claims');
     ctx.metrics?.requestsFinished.inc({ status: 'failed' });
     return 'failed';
@@ -112,6 +114,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
     if (heartbeat.lost()) return leaseLost(ctx, id);
     if (ctx.stopping()) {
       await releaseLease(store.db, REQUEST_JOB, id, token);
+      await notifyRequestChanged(store.db, store.caps, id).catch(() => {});
       logger.info({ bulkRequestId: id }, 'released bulk request on shutdown');
       return 'released';
     }
@@ -128,6 +131,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       const now = ctx.now();
       if (fence.cancellation_requested_at !== null) {
         await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now });
+        await notifyRequestChanged(trx, store.caps, id);
         return 'cancelled' as const;
       }
       const written =
@@ -137,6 +141,8 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       const counts = written.counts;
       const advanced = await advanceCheckpoint(trx, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
       if (!advanced) throw new LeaseLost();
+      // In the chunk's transaction: delivered on its commit, in commit order (docs/live-updates.md).
+      await notifyRequestChanged(trx, store.caps, id);
       return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback };
     });
 

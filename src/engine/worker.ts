@@ -7,6 +7,7 @@ import { OPERATION_BATCH_SIZE, runOperation, type OperationContext, type Operati
 import { runRequest, type EngineContext, type EngineLogger, type RunOutcome } from './run-request.js';
 import { claimOperation, type ClaimedOperation } from './sql/claim-operation.js';
 import { failAbandonedUploads } from './sql/fail-abandoned-uploads.js';
+import { notifyRequestChanged, notifyRequestsChanged } from './sql/notify-change.js';
 import { claimRequest, type ClaimedRequest } from './sql/claim-request.js';
 import { yieldToEventLoop } from '../db/yield.js';
 
@@ -95,6 +96,7 @@ export class Worker {
     this.lastSweep = now;
     try {
       const ids = await failAbandonedUploads(this.store.db, now, this.config.leaseMs);
+      await notifyRequestsChanged(this.store.db, this.store.caps, ids);
       if (ids.length > 0) this.context.logger.warn({ bulkRequestIds: ids }, 'abandoned uploads ended failed');
     } catch (error) {
       this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'sweeping abandoned uploads failed');
@@ -129,6 +131,8 @@ export class Worker {
     const { db, caps } = this.store;
     const request = async (): Promise<Job | undefined> => {
       const claimed = await claimRequest(db, caps, this.id, this.context.now(), this.config.leaseMs);
+      // Pending (or stuck) to processing: after the claim's own commit, a statement of its own.
+      if (claimed) await notifyRequestChanged(db, caps, claimed.id).catch(() => {});
       return claimed && { kind: 'request', request: claimed };
     };
     const operation = async (): Promise<Job | undefined> => {

@@ -38,6 +38,7 @@ export const CATALOGUE = {
   property_definition_not_found: { status: 404, message: 'Property definition not found.' },
   import_batch_not_found: { status: 404, message: 'Import batch not found.' },
   operation_not_found: { status: 404, message: 'Operation not found for this data stream.' },
+  api_key_not_found: { status: 404, message: 'API key not found.' },
 
   // Data streams and property definitions
   data_stream_key_taken: { status: 422, message: 'A data stream with this key already exists.' },
@@ -103,6 +104,12 @@ export const CATALOGUE = {
     status: 400,
     message: 'The multipart/form-data body cannot be read: no or bad boundary, malformed or cut off, or over a part limit.',
   },
+  // Live updates (docs/live-updates.md)
+  too_many_subscribers: {
+    status: 503,
+    message: 'This server already serves as many event streams as it allows; retry after the time in Retry-After.',
+  },
+  invalid_last_event_id: { status: 422, message: 'Last-Event-ID must be an id this stream sent: a whole number.' },
   worker_gave_up: {
     status: 500,
     message: 'The request was claimed too many times without finishing and was given up.',

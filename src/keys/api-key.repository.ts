@@ -80,6 +80,33 @@ export async function listApiKeys(db: Kysely<Database>) {
     .execute();
 }
 
+const KEY_COLUMNS = ['id', 'key_prefix', 'created_at', 'revoked_at', 'results_format'] as const;
+
+/** The keys of one environment, revoked ones included, oldest first; never their hashes. */
+export async function listEnvironmentKeys(db: Kysely<Database>, environmentId: number) {
+  return db.selectFrom('api_keys').select(KEY_COLUMNS).where('environment_id', '=', environmentId).orderBy('id').execute();
+}
+
+/** One key of one environment: a key of another environment is not found, as an unknown one is not. */
+export async function findEnvironmentKey(db: Kysely<Database>, environmentId: number, id: number) {
+  return db.selectFrom('api_keys').select(KEY_COLUMNS).where('environment_id', '=', environmentId).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Revokes a key of the environment (the first revocation's time stays on a second one); undefined when the
+ * environment has no such key. From this commit on, accessForKey no longer finds it: the next call is 401.
+ */
+export async function revokeEnvironmentKey(db: Kysely<Database>, environmentId: number, id: number, now: number) {
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('environment_id', '=', environmentId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return findEnvironmentKey(db, environmentId, id);
+}
+
 export async function setResultsFormat(db: Kysely<Database>, id: number, resultsFormat: ResultsFormat): Promise<boolean> {
   const result = await db.updateTable('api_keys').set({ results_format: resultsFormat }).where('id', '=', id).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import { addUploadBatch, insertBulkRequest, type BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import { canonicalJson } from '../bulk/idempotency.js';
 import { assertStreamWritable } from '../streams/stream-guard.js';
+import { notifyRequestChanged } from '../engine/sql/notify-change.js';
 import { SEGMENT_MAX_CHARS, type StagedItem } from '../engine/segment-codec.js';
 import type { DataStreamRow } from '../streams/data-stream.repository.js';
 import { failUpload, finishUpload, heartbeatUpload, type UploadFailure } from './upload.repository.js';
@@ -94,6 +95,8 @@ export async function ingestUpload(deps: UploadDeps, args: UploadArgs): Promise<
   });
 
   if (!isNew) return replay(deps, created, args, hash);
+  // The request exists from the first byte: the environment's stream shows it at once.
+  await notifyRequestChanged(store.db, store.caps, created.id);
 
   const id = created.id;
   const seen = { bytes: 0 };

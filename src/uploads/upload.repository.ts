@@ -2,6 +2,7 @@ import type { Store } from '../db/connect.js';
 import type { BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import type { UploadFailureKind } from '../bulk/upload-failure-kinds.js';
 import type { FileError } from './format.js';
+import { notifyRequestChanged } from '../engine/sql/notify-change.js';
 
 
 /** Why an upload ended before its items could be processed; kept in `error_details.kind`. */
@@ -28,6 +29,7 @@ export async function failUpload(store: Store, id: number, now: number, failure:
   };
   return store.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('bulk_request_segments').where('bulk_request_id', '=', id).execute();
+    await notifyRequestChanged(trx, store.caps, id);
     return trx
       .updateTable('bulk_requests')
       .set((eb) => ({
@@ -55,6 +57,7 @@ export async function finishUpload(
   return store.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('bulk_requests').select(['status', 'total_items']).where('id', '=', id).executeTakeFirstOrThrow();
     const empty = row.total_items === 0;
+    await notifyRequestChanged(trx, store.caps, id);
     return trx
       .updateTable('bulk_requests')
       .set({
