@@ -85,6 +85,7 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
     let base: string;
     const cspViolations: string[] = [];
     const scriptBytes = new Map<string, number>();
+    const bodies: Promise<void>[] = [];
     let firstCsvRequest = 0;
     let largeRequest = 0;
 
@@ -101,8 +102,15 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       page.on('console', (m) => {
         if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
       });
-      page.on('response', async (res) => {
-        if (res.request().resourceType() === 'script') scriptBytes.set(res.url(), gzipSync(await res.body()).length);
+      // What the first load fetches (later loads revalidate with 304s and have no body to weigh).
+      page.on('response', (res) => {
+        if (res.request().resourceType() !== 'script' || res.status() !== 200 || scriptBytes.has(res.url())) return;
+        bodies.push(
+          res.body().then(
+            (body) => void scriptBytes.set(res.url(), gzipSync(body).length),
+            () => {},
+          ),
+        );
       });
     });
 
@@ -118,6 +126,7 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       assert.equal(await page.evaluate(() => document.cookie), '');
       assert.equal(await page.evaluate(() => sessionStorage.getItem('sluice.apiKey')), KEY);
       assert.ok(!page.url().includes(KEY));
+      await Promise.all(bodies);
       const total = [...scriptBytes.values()].reduce((a, b) => a + b, 0);
       assert.ok(scriptBytes.size >= 4, `scripts loaded: ${[...scriptBytes.keys()].join(', ')}`);
       for (const url of scriptBytes.keys()) assert.ok(url.startsWith(`${base}/ui/`), `${url} is not one of Sluice's own scripts`);
@@ -146,9 +155,9 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       assert.equal(await page.getByLabel('Date format').inputValue(), 'MM/DD/YYYY');
       await page.locator('select[name=map-external_id]').selectOption('Reference');
       await page.locator('select[name=map-description]').selectOption('Description');
-      if (options.screenshots) await page.screenshot({ path: join(IMAGES, 'dashboard-upload.png'), fullPage: true });
       await page.getByRole('button', { name: 'Upload' }).click();
       firstCsvRequest = await uploadedRequest(page, 'completed');
+      if (options.screenshots) await page.screenshot({ path: join(IMAGES, 'dashboard-upload.png'), fullPage: true });
       const card = page.getByTestId('upload-request');
       assert.match(await card.innerText(), /100% \(12 of 12\)/);
       assert.match(await card.locator('.counters').innerText(), /Successful\s+12/);
@@ -217,6 +226,7 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       // The offending line itself, with the field's characters (positions 33-44) marked.
       assert.equal(await errors.locator('pre.line mark').innerText(), '000001037326');
       assert.match(await page.getByTestId('error-message').innerText(), /rejected/);
+      if (options.screenshots) await page.screenshot({ path: join(IMAGES, 'dashboard-nacha-errors.png'), fullPage: true });
     });
 
     test('cancel a large upload while it runs, then retry it (with a confirmation) and follow parent and child', async () => {
@@ -248,6 +258,19 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       assert.equal(await page.locator('[data-testid=requests] tbody tr').count(), 1);
     });
 
+    test('the list shows a new request and its progress live, without a reload', async () => {
+      await page.goto(`${base}/#/requests`);
+      await page.getByTestId('requests').waitFor();
+      const res = await fetch(`${base}/v1/records/bulk`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ records: [{ data_stream_key: 'bank-main', date: '2026-04-01', amount: 100, direction: 'credit', external_id: 'live-1' }] }),
+      });
+      assert.equal(res.status, 202);
+      const { id } = (await res.json()) as { id: number };
+      await page.locator(`[data-testid=requests] tr[data-id="${id}"] .badge-completed`).waitFor({ timeout: WAIT });
+    });
+
     test('the list filters by status and source; pages stay readable at 390 px', async () => {
       await page.goto(`${base}/#/requests?status=failed`);
       await page.getByRole('heading', { name: 'Bulk requests' }).waitFor();
@@ -269,6 +292,7 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
         await page.goto(`${base}/${path}`);
         await page.locator('main h1').waitFor();
         await noHorizontalScroll(page);
+        if (options.screenshots && path === `#/requests/${firstCsvRequest}`) await page.screenshot({ path: join(IMAGES, 'dashboard-request-390.png'), fullPage: true });
       }
       await page.setViewportSize({ width: 1280, height: 900 });
     });
