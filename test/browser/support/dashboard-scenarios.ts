@@ -140,8 +140,15 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       await page.getByRole('button', { name: 'Create stream' }).click();
       await page.getByRole('heading', { name: /Main bank account/ }).waitFor();
       assert.equal(await page.getByTestId('records-count').innerText(), '0');
+      await page.getByLabel('Metadata key').fill('Category');
+      await page.getByRole('button', { name: 'Add property' }).click();
+      await page.getByRole('button', { name: 'Delete property Category' }).waitFor();
+      await page.getByLabel('Description').fill('Operating account');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.').waitFor();
       await page.goto(`${base}/#/streams`);
       await page.getByRole('link', { name: 'bank-main' }).waitFor();
+      assert.match(await page.locator('tbody').innerText(), /Operating account/);
     });
 
     test('upload a CSV by drag and drop with a column mapping from its preview, and watch it reach completed', async () => {
@@ -226,6 +233,9 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       // The offending line itself, with the field's characters (positions 33-44) marked.
       assert.equal(await errors.locator('pre.line mark').innerText(), '000001037326');
       assert.match(await page.getByTestId('error-message').innerText(), /rejected/);
+      // Nothing of a rejected file was staged: no retry is offered, the way back is a fixed file.
+      assert.equal(await page.getByRole('button', { name: 'Retry…' }).count(), 0);
+      await page.getByRole('link', { name: 'upload it again' }).waitFor();
       if (options.screenshots) await page.screenshot({ path: join(IMAGES, 'dashboard-nacha-errors.png'), fullPage: true });
     });
 
@@ -357,6 +367,20 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       await page.getByText('This API key is not accepted').waitFor();
       await signIn(page, base, KEY);
       assert.deepEqual(cspViolations, []);
+    });
+
+    test("reset a stream and delete it, following each operation's progress", async () => {
+      await page.goto(`${base}/#/streams/bank-main`);
+      await page.getByTestId('records-count').waitFor();
+      assert.notEqual(await page.getByTestId('records-count').innerText(), '0');
+      await page.getByRole('button', { name: 'Reset stream…' }).click();
+      await page.getByTestId('operation').getByText('Reset: completed').waitFor({ timeout: WAIT });
+      await page.waitForFunction(() => document.querySelector('[data-testid=records-count]')?.textContent === '0');
+      await page.getByText('No file has been imported into this stream yet.').waitFor();
+      await page.getByRole('button', { name: 'Delete stream…' }).click();
+      await page.getByText('The stream is deleted.').waitFor({ timeout: WAIT });
+      await page.goto(`${base}/#/streams`);
+      await page.getByText('No data streams yet').waitFor();
     });
   });
 }

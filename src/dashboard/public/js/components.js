@@ -2,10 +2,11 @@
 import { html, useEffect, useRef, useState } from './html.js';
 import { formatCount } from './format.js';
 
-export function ProgressBar({ label, value, max, text }) {
+/** A bar for `value` of `max`; `indeterminate` while the total is not known yet (a file still being read). */
+export function ProgressBar({ label, value, max, text, indeterminate = false }) {
   const pct = max > 0 ? Math.min(100, Math.floor((value * 100) / max)) : 0;
   return html`<div class="progress">
-    <label>${label}<progress value=${max > 0 ? value : undefined} max=${max > 0 ? max : undefined} aria-label=${label}></progress></label>
+    <label>${label}<progress value=${indeterminate ? undefined : value} max=${max} aria-label=${label}></progress></label>
     <span class="progress-text">${text ?? `${pct}%`}</span>
   </div>`;
 }

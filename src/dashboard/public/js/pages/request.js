@@ -58,7 +58,7 @@ function Results({ r, offset }) {
   const go = (o) => navigate(`/requests/${r.id}`, { offset: o || undefined });
   return html`<section class="card" aria-labelledby="results-title">
     <h2 id="results-title">Results</h2>
-    ${rows.length === 0 ? html`<p>No results${offset > 0 ? ' on this page' : ' yet'}.</p>` : html`<div class="table-wrap"><table data-testid="results">
+    ${rows.length === 0 ? html`<p>No results${offset > 0 ? ' on this page' : isFinal(r.status) ? '' : ' yet'}.</p>` : html`<div class="table-wrap"><table data-testid="results">
       <thead><tr><th scope="col">Index</th><th scope="col">Row</th><th scope="col">Status</th><th scope="col">Record</th><th scope="col">Code</th><th scope="col">Message</th></tr></thead>
       <tbody>${rows.map((x) => html`<tr class=${`result-${x.status}`}>
         <td>${x.index}</td><td>${x.row_number ?? '—'}</td><td><span class=${`badge badge-${x.status}`}>${x.status}</span></td>
@@ -87,7 +87,9 @@ function Actions({ r, onChange }) {
     }
   }
   const canCancel = r.status === 'pending' || r.status === 'processing';
-  const canRetry = (r.status === 'failed' || r.status === 'cancelled') && !r.child_id;
+  // A file that never arrived whole staged nothing, so there is nothing to re-run (the API answers 409).
+  const fileNeverStaged = ['file_rejected', 'upload_interrupted', 'upload_cancelled'].includes(r.error_details?.kind);
+  const canRetry = (r.status === 'failed' || r.status === 'cancelled') && !r.child_id && !fileNeverStaged;
   const cancel = () => act(async () => onChange(await api(`/v1/bulk_requests/${r.id}/cancel`, { method: 'POST' })));
   const retry = () => {
     const left = r.total_items - r.successful_items;
@@ -104,6 +106,7 @@ function Actions({ r, onChange }) {
     ${r.failed_items + r.skipped_items > 0 && r.skipped_items > 0 ? html`<button type="button" class="secondary" disabled=${busy} onClick=${() => failedRows('skipped')}>Download failed and skipped rows</button>` : null}
     ${canCancel ? html`<button type="button" class="danger" disabled=${busy} onClick=${cancel}>Cancel request</button>` : null}
     ${canRetry ? html`<button type="button" disabled=${busy} onClick=${retry}>Retry…</button>` : null}
+    ${fileNeverStaged ? html`<p>The file was not processed: fix it and <a href=${`#/upload${r.stream_key ? `?stream=${encodeURIComponent(r.stream_key)}` : ''}`}>upload it again</a>.</p>` : null}
     <${ErrorBox} error=${error} title="That did not work" />
   </div>`;
 }
@@ -112,6 +115,7 @@ export function Request({ id, query }) {
   const offset = Math.max(0, Number.parseInt(query.offset ?? '0', 10) || 0);
   const valid = /^\d{1,15}$/.test(id);
   const req = useLoad(() => (valid ? api(`/v1/bulk_requests/${id}${qs({ limit: PAGE, offset })}`) : Promise.reject(Object.assign(new Error('bad id'), { status: 404 }))), [id, offset]);
+  const streams = useLoad(() => api('/v1/data_streams'), []);
   const children = useLoad(() => (valid ? api(`/v1/bulk_requests${qs({ parent_bulk_request_id: id, limit: 1 })}`) : Promise.resolve({ data: [] })), [id]);
   const [liveError, setLiveError] = useState(null);
   const [now, setNow] = useState(Date.now());
@@ -136,14 +140,15 @@ export function Request({ id, query }) {
   if (req.error?.status === 404) return html`<${NotFound} what=${`Bulk request ${id}`} />`;
   if (req.error) return html`<${ErrorBox} error=${req.error} title="Cannot load the bulk request" />`;
   if (!req.data) return html`<${Loading} />`;
-  const r = { ...req.data, child_id: children.data?.data?.[0]?.id };
+  const streamKey = streams.data?.find((s) => s.id === req.data.data_stream_id)?.key;
+  const r = { ...req.data, child_id: children.data?.data?.[0]?.id, stream_key: streamKey };
   return html`<section>
     <p class="crumbs"><a href="#/requests">Bulk requests</a> /</p>
     <h1>Bulk request #${r.id} <${StatusBadge} status=${r.status} stuck=${r.stuck} /></h1>
-    <p>${r.filename ? html`<strong>${r.filename}</strong> · ` : null}source ${r.source ?? '—'} · on conflict ${r.on_conflict}${r.dry_run ? ' · dry run' : ''}</p>
+    <p>${r.filename ? html`<strong>${r.filename}</strong> · ` : null}${streamKey ? html`stream <a href=${`#/streams/${encodeURIComponent(streamKey)}`}>${streamKey}</a> · ` : null}source ${r.source ?? '—'} · on conflict ${r.on_conflict}${r.dry_run ? ' · dry run' : ''}</p>
     ${r.parent_bulk_request_id ? html`<p>Retry of <a href=${`#/requests/${r.parent_bulk_request_id}`}>request #${r.parent_bulk_request_id}</a>.</p>` : null}
     ${r.child_id ? html`<p>Retried as <a href=${`#/requests/${r.child_id}`}>request #${r.child_id}</a>.</p>` : null}
-    <${ProgressBar} label="Items processed" value=${r.processed_items} max=${r.total_items} text=${`${r.progress}% (${r.processed_items} of ${r.total_items})`} />
+    <${ProgressBar} label="Items processed" value=${r.progress} max=${100} indeterminate=${r.parsing} text=${`${r.progress}% (${r.processed_items} of ${r.total_items})`} />
     <${Counters} r=${r} />
     <dl class="facts">
       <div><dt>Created</dt><dd>${formatTime(r.created_at)}</dd></div>

@@ -69,7 +69,7 @@ function Follow({ request }) {
   useEffect(() => (isFinal(request.status) ? undefined : watchRequest(request.id, setR, setError)), [request.id]);
   return html`<section class="card" aria-live="polite" data-testid="upload-request">
     <h2>Bulk request <a href=${`#/requests/${r.id}`}>#${r.id}</a> <${StatusBadge} status=${r.status} stuck=${r.stuck} /></h2>
-    <${ProgressBar} label="Items processed" value=${r.processed_items} max=${r.total_items} text=${`${r.progress}% (${r.processed_items} of ${r.total_items})`} />
+    <${ProgressBar} label="Items processed" value=${r.progress} max=${100} indeterminate=${r.parsing} text=${`${r.progress}% (${r.processed_items} of ${r.total_items})`} />
     <${Counters} r=${r} />
     ${r.error_message ? html`<p class="error">${r.error_message}</p>` : null}
     ${isFinal(r.status) ? html`<p><a class="button" href=${`#/requests/${r.id}`}>Open the request</a></p>` : null}
