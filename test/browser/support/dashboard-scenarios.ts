@@ -27,10 +27,10 @@ function nachaWithControlTotalError(): string {
 }
 
 const BAD_ROWS_CSV = [
-  'date,amount,description,external_id',
-  '2026-02-01,12.345,three decimals,bad-1',
-  '2026-02-30,5.00,no such day,bad-2',
-  '2026-02-03,7.00,fine,good-3',
+  'date,amount,description,external_id,account_number',
+  '2026-02-01,12.345,three decimals,bad-1,000111222333',
+  '2026-02-30,5.00,no such day,bad-2,000111222333',
+  '2026-02-03,7.00,fine,good-3,000444555666',
   '',
 ].join('\n');
 
@@ -86,6 +86,8 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
     const cspViolations: string[] = [];
     const scriptBytes = new Map<string, number>();
     const bodies: Promise<void>[] = [];
+    /** Every URL the browser asked for, in order: the key must never be one of them. */
+    const requested: string[] = [];
     let firstCsvRequest = 0;
     let largeRequest = 0;
 
@@ -99,6 +101,7 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       context = launched.context;
       page = context.pages()[0] ?? (await context.newPage());
       page.on('dialog', (d) => void d.accept());
+      context.on('request', (req) => void requested.push(req.url()));
       page.on('console', (m) => {
         if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
       });
@@ -181,6 +184,19 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       await page.getByLabel('External id').fill('WIR260102-0001');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=records] tbody tr').length === 1);
+      const today = new Date().toISOString().slice(0, 10);
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      await page.getByLabel('External id').fill('');
+      await page.getByLabel('Created from').fill(tomorrow);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByText('No records.').waitFor();
+      await page.getByLabel('Created from').fill(today);
+      await page.getByLabel('Created to').fill(today);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=records] tbody tr').length === 12);
+      await page.getByLabel('External id').fill('WIR260102-0001');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=records] tbody tr').length === 1);
       await page.getByRole('link', { name: /batch #/ }).click();
       await page.getByRole('heading', { name: /Import batch #/ }).waitFor();
       assert.match(await page.locator('.counters').innerText(), /Records\s+12/);
@@ -205,8 +221,14 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download failed rows' }).click()]);
       assert.equal(download.suggestedFilename(), `bulk-request-${id}-failed-rows.csv`);
       const failed = readFileSync((await download.path())!, 'utf8');
-      assert.match(failed, /^date,amount,description,external_id,row_number,error_code,error_message/);
+      assert.match(failed, /^date,amount,description,external_id,account_number,row_number,error_code,error_message\r?\n/);
       assert.equal(failed.trim().split('\n').length, 3);
+      // The record that was created shows its account number's last four characters only.
+      await page.goto(`${base}/#/streams/bank-main/records?external_id=good-3`);
+      await page.getByTestId('records').waitFor();
+      const record = await page.getByTestId('records').innerText();
+      assert.match(record, /account_number: ••••5666/);
+      assert.doesNotMatch(record, /000444555666/);
       const fixed = failed.replace('12.345', '12.34').replace('2026-02-30', '2026-02-28');
       await page.goto(`${base}/#/upload?stream=bank-main`);
       await dropFile(page, 'january-fixed.csv', fixed, 'text/csv');
@@ -279,6 +301,11 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       assert.equal(res.status, 202);
       const { id } = (await res.json()) as { id: number };
       await page.locator(`[data-testid=requests] tr[data-id="${id}"] .badge-completed`).waitFor({ timeout: WAIT });
+      // It came by the environment's event stream: the list itself was fetched once, not polled.
+      const since = requested.lastIndexOf(`${base}/v1/bulk_requests?limit=25`);
+      assert.ok(since >= 0, 'the list was loaded');
+      assert.ok(requested.slice(since).includes(`${base}/v1/bulk_requests/events`), 'the page follows the event stream');
+      assert.equal(requested.slice(since).filter((u) => u.startsWith(`${base}/v1/bulk_requests?`)).length, 1);
     });
 
     test('the list filters by status and source; pages stay readable at 390 px', async () => {
@@ -362,11 +389,13 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       await page.getByText('You revoked the key you were signed in with').waitFor();
       assert.equal(await page.evaluate(() => sessionStorage.getItem('sluice.apiKey')), null);
       // The revoked key is refused; the first one still works.
+      // By keyboard: the key field, then Enter.
       await page.getByLabel('API key').fill(secret);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('API key').press('Enter');
       await page.getByText('This API key is not accepted').waitFor();
       await signIn(page, base, KEY);
       assert.deepEqual(cspViolations, []);
+      for (const url of requested) assert.ok(!url.includes(KEY) && !url.includes(secret), `a key in the URL ${url}`);
     });
 
     test("reset a stream and delete it, following each operation's progress", async () => {

@@ -1,6 +1,6 @@
 // The shell: sign-in gate, header (environment, navigation, sign out) and the page of the current route.
 import { html, render, useEffect, useState } from './html.js';
-import { useRoute } from './router.js';
+import { useRoute } from './use-route.js';
 import { currentKey, environmentName, onSessionChange, signOut } from './session.js';
 import { SignIn } from './pages/signin.js';
 import { Streams } from './pages/streams.js';

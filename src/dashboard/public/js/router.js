@@ -1,6 +1,6 @@
 // A hash router: `#/requests/42?status=failed` → { path: '/requests/42', parts: ['requests', '42'], query }.
-// The hash never reaches the server, so every page is served by the one HTML file at /.
-import { useEffect, useState } from './html.js';
+// The hash never reaches the server, so every page is served by the one HTML file at /. No imports: the
+// parsing is tested in Node (test/dashboard-modules.test.ts); the hook that follows the hash is in use-route.js.
 
 export function parseHash(hash = location.hash) {
   const text = hash.replace(/^#/, '') || '/';
@@ -17,14 +17,4 @@ export function href(path, query = {}) {
 
 export function navigate(path, query) {
   location.hash = href(path, query).slice(1);
-}
-
-export function useRoute() {
-  const [route, setRoute] = useState(parseHash());
-  useEffect(() => {
-    const onChange = () => setRoute(parseHash());
-    addEventListener('hashchange', onChange);
-    return () => removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
 }
