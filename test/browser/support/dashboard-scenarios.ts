@@ -378,6 +378,10 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       assert.match(secret, /^sk_test_/);
       const prefix = await page.locator('[data-testid=keys] tbody tr').last().locator('code').innerText();
       assert.ok(secret.startsWith(prefix.replace('…', '')) && prefix.length < secret.length, `list shows ${prefix}`);
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      await page.getByRole('button', { name: 'Copy' }).click();
+      await page.getByRole('button', { name: 'Copied' }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
       await page.getByRole('button', { name: 'Done' }).click();
       assert.equal(await page.getByLabel('New API key').count(), 0);
       await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,25 +1,33 @@
 // API keys of this environment: list (prefix and dates only), create (the secret shown once, with a copy
 // button), revoke. Revoking the key in use signs this tab out at its next call.
-import { html, useState } from '../html.js';
+import { html, useRef, useState } from '../html.js';
 import { api } from '../api.js';
 import { ErrorBox, Loading, useLoad } from '../components.js';
 import { formatTime } from '../format.js';
 import { signOut } from '../session.js';
 
 function NewKey({ secret, onDone }) {
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState(null);
+  const input = useRef(null);
   async function copy() {
     try {
-      await navigator.clipboard.writeText(secret);
+      // The Clipboard API exists only in secure contexts (https, localhost); elsewhere copy the selection.
+      if (navigator.clipboard) await navigator.clipboard.writeText(secret);
+      else {
+        input.current.select();
+        if (!document.execCommand('copy')) throw new Error('copy refused');
+      }
       setCopied(true);
     } catch {
+      input.current?.select();
       setCopied(false);
     }
   }
   return html`<div class="card notice" role="status" data-testid="new-key">
     <p><strong>Your new API key.</strong> It is shown only this once: copy it now and keep it safe.</p>
-    <p><input readonly aria-label="New API key" value=${secret} class="secret" onFocus=${(e) => e.currentTarget.select()} /></p>
+    <p><input ref=${input} readonly aria-label="New API key" value=${secret} class="secret" onFocus=${(e) => e.currentTarget.select()} /></p>
     <button type="button" onClick=${copy}>${copied ? 'Copied' : 'Copy'}</button> <button type="button" class="secondary" onClick=${onDone}>Done</button>
+    ${copied === false ? html`<p role="alert">The browser did not allow copying: the key is selected, press Ctrl+C (⌘C).</p>` : null}
   </div>`;
 }
 

@@ -1,6 +1,7 @@
 // One bulk request: counters, progress, heartbeat age, stuck flag, errors (a rejected file's by line and
 // field, beside the line when this tab sent the file), results paged, failed-rows download, cancel and
-// retry, and the links between parent and child. Followed live until it ends.
+// retry, and the links between parent and child. Followed live until it ends. Results are always asked
+// for as pages (Sluice-Results-Format), whatever results format the signed-in key has.
 import { html, useEffect, useState } from '../html.js';
 import { api, download, qs } from '../api.js';
 import { Counters, ErrorBox, Loading, NotFound, ProgressBar, StatusBadge, useLoad } from '../components.js';
@@ -114,7 +115,7 @@ function Actions({ r, onChange }) {
 export function Request({ id, query }) {
   const offset = Math.max(0, Number.parseInt(query.offset ?? '0', 10) || 0);
   const valid = /^\d{1,15}$/.test(id);
-  const req = useLoad(() => (valid ? api(`/v1/bulk_requests/${id}${qs({ limit: PAGE, offset })}`) : Promise.reject(Object.assign(new Error('bad id'), { status: 404 }))), [id, offset]);
+  const req = useLoad(() => (valid ? api(`/v1/bulk_requests/${id}${qs({ limit: PAGE, offset })}`, { headers: { 'sluice-results-format': 'page' } }) : Promise.reject(Object.assign(new Error('bad id'), { status: 404 }))), [id, offset]);
   const streams = useLoad(() => api('/v1/data_streams'), []);
   const children = useLoad(() => (valid ? api(`/v1/bulk_requests${qs({ parent_bulk_request_id: id, limit: 1 })}`) : Promise.resolve({ data: [] })), [id]);
   const [liveError, setLiveError] = useState(null);
