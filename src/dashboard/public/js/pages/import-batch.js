@@ -32,9 +32,9 @@ export function ImportBatch({ id, query }) {
     <h2>Records</h2>
     <${ErrorBox} error=${records.error} title="Cannot load the records" />
     ${records.data ? html`<${RecordTable} records=${records.data.data} />
-      <div class="pager">
+      ${offset > 0 || records.data.has_more ? html`<div class="pager">
         <button type="button" class="secondary" disabled=${offset === 0} onClick=${() => go(Math.max(0, offset - PAGE))}>Previous</button>
         <button type="button" class="secondary" disabled=${!records.data.has_more} onClick=${() => go(offset + PAGE)}>Next</button>
-      </div>` : html`<${Loading} />`}
+      </div>` : null}` : html`<${Loading} />`}
   </section>`;
 }

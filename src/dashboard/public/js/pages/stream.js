@@ -112,15 +112,15 @@ function ImportBatches({ streamKey }) {
     <${ErrorBox} error=${batches.error} title="Cannot load the import batches" />
     ${batches.data && batches.data.data.length === 0 ? html`<p>No file has been imported into this stream yet.</p>` : null}
     ${batches.data && batches.data.data.length > 0
-      ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Batch</th><th scope="col">File</th><th scope="col">Records</th><th scope="col">Credits</th><th scope="col">Debits</th><th scope="col">Dates</th></tr></thead>
+      ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Batch</th><th scope="col">File</th><th scope="col">Records</th><th scope="col" class="num">Credits</th><th scope="col" class="num">Debits</th><th scope="col">Dates</th></tr></thead>
         <tbody>${batches.data.data.map((b) => html`<tr>
           <td><a href=${`#/import_batches/${b.id}`}>#${b.id}</a></td><td>${b.filename ?? '—'} <span class="muted">(${b.source})</span></td>
           <td>${formatCount(b.record_count)}</td><td class="num">${formatMinor(b.total_credits, b.decimal_places)}</td><td class="num">${formatMinor(b.total_debits, b.decimal_places)}</td>
           <td>${b.date_range_start ?? '—'} – ${b.date_range_end ?? '—'}</td></tr>`)}</tbody></table></div>
-        <div class="pager">
+        ${offset > 0 || batches.data.has_more ? html`<div class="pager">
           <button type="button" class="secondary" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - 20))}>Previous</button>
           <button type="button" class="secondary" disabled=${!batches.data.has_more} onClick=${() => setOffset(offset + 20)}>Next</button>
-        </div>`
+        </div>` : null}`
       : null}
   </section>`;
 }
