@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
 
 // /docs: the API reference page. No storage is involved beyond starting the app, so one database suffices.
@@ -10,6 +12,10 @@ describe('/docs', { timeout: 60_000 }, () => {
     t = await startTestApp('sqlite');
   });
   after(async () => {
+    // The browser's keep-alive connections would hold the close for the server's 72 s keep-alive timeout.
+    const closing = t.app.close();
+    t.app.server.closeAllConnections();
+    await closing;
     await t.close();
   });
 
@@ -58,5 +64,33 @@ describe('/docs', { timeout: 60_000 }, () => {
     assert.deepEqual(rendered, served.json());
     assert.ok(!Object.keys(served.json().paths).some((p) => p.startsWith('/docs')), 'the docs routes are not API routes');
     assert.equal(served.json().info.title, 'Sluice API');
+  });
+
+  test('in a real browser: the reference renders, with no CSP violation and no request to another host', async () => {
+    assert.ok(existsSync('/usr/bin/chromium'), 'Debian chromium is installed (.ci/run installs it)');
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      await page.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { violations: string[] }).violations = seen;
+        document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.columnNumber}`));
+      });
+      const requested: string[] = [];
+      page.on('request', (r) => requested.push(r.url()));
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${base}/docs/`);
+      await page.getByRole('heading', { name: /Sluice API/ }).waitFor();
+      await page.locator('.opblock-tag', { hasText: 'Bulk requests' }).waitFor();
+      await page.locator('.opblock-summary-path', { hasText: '/v1/bulk_requests/{id}/events' }).first().waitFor();
+      const violations = await page.evaluate(() => (window as unknown as { violations: string[] }).violations);
+      assert.deepEqual(violations, [], 'no Content-Security-Policy violation');
+      assert.deepEqual(errors, []);
+      assert.deepEqual(requested.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('data:')), [], 'every request goes to Sluice');
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -38,6 +38,9 @@ export async function docsPage(app: FastifyInstance) {
     staticCSP: DOCS_CSP,
     // validatorUrl left unset: the plugin then writes null, and no badge sends the document to validator.swagger.io.
     theme: { title: 'Sluice API reference' },
-    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false },
+    // BaseLayout, not the default StandaloneLayout: the latter's top bar draws Swagger's logo as an inline SVG
+    // with a <style> element, which style-src 'self' blocks (a CSP violation on every load). Without the top
+    // bar there is no inline style left to allow or hash; the bar held only that logo and a URL box.
+    uiConfig: { layout: 'BaseLayout', docExpansion: 'list', deepLinking: true, tryItOutEnabled: false },
   });
 }
