@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +16,11 @@ import { launchBrowser } from './browser.js';
 
 const KEY = 'sk_test_browser_dashboard_key_0001';
 const WAIT = 60_000;
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
+/**
+ * Screenshots go to docs/images (shown in README and docs/dashboard.md) when SLUICE_UPDATE_SCREENSHOTS=1;
+ * otherwise they are still taken, into a scratch folder, so a plain test run leaves the checkout unchanged.
+ */
+const IMAGES = process.env.SLUICE_UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'sluice-screenshots-'));
 
 /** A NACHA file whose first batch control claims one cent more credit than its entries hold (line 8). */
 function nachaWithControlTotalError(): string {
