@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,7 +20,8 @@ const WAIT = 60_000;
  * Screenshots go to docs/images (shown in README and docs/dashboard.md) when SLUICE_UPDATE_SCREENSHOTS=1;
  * otherwise they are still taken, into a scratch folder, so a plain test run leaves the checkout unchanged.
  */
-const IMAGES = process.env.SLUICE_UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'sluice-screenshots-'));
+const UPDATE_IMAGES = process.env.SLUICE_UPDATE_SCREENSHOTS === '1';
+const IMAGES = UPDATE_IMAGES ? join(REPO_ROOT, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'sluice-screenshots-'));
 
 /** A NACHA file whose first batch control claims one cent more credit than its entries hold (line 8). */
 function nachaWithControlTotalError(): string {
@@ -126,6 +127,7 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       await closeBrowser?.();
       await server?.stop();
       await database?.drop();
+      if (!UPDATE_IMAGES) rmSync(IMAGES, { recursive: true, force: true });
     });
 
     test('sign in with the API key; the environment is shown; the page loads under 200 KB of gzipped JS, all of it from Sluice', async () => {
