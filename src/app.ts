@@ -25,6 +25,7 @@ import { importBatchRoutes } from './imports/import-batch.routes.js';
 import { webhookEndpointRoutes } from './webhooks/webhook-endpoint.routes.js';
 import { eventRoutes } from './webhooks/event.routes.js';
 import { registerWebhookGauges } from './webhooks/metrics.js';
+import { dashboard } from './dashboard/dashboard.plugin.js';
 import { liveEventRoutes } from './live/live-events.routes.js';
 import { apiKeyRoutes } from './keys/api-key.routes.js';
 
@@ -70,6 +71,8 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
 
   // Routes
   await instance.register(probeRoutes, { store: opts.store, metrics: opts.metrics });
+  // Beside the API, not under /v1: the pages at / and their modules under /ui/.
+  await instance.register(dashboard);
   await instance.register(docsPage);
   await instance.register(
     async (v1: App) => {

@@ -1,0 +1,3 @@
+import { dashboardScenarios } from './support/dashboard-scenarios.js';
+
+dashboardScenarios('postgres', { screenshots: false });
