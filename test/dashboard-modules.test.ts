@@ -65,3 +65,25 @@ test('hash routes carry the path and the filters, never anything secret', async 
   assert.equal(href('/requests', { status: 'failed', stuck: '', source: undefined }), '#/requests?status=failed');
   assert.deepEqual(parseHash('#/streams/a%2Fb/records').parts, ['streams', 'a/b', 'records']);
 });
+
+test('a dropped file is told apart as the server would: NACHA, BAI2 and camt.053 before CSV (all have commas)', async () => {
+  const { sniff } = await load('file-preview.js');
+  const file = (name: string, text: string) => new Blob([text]) as Blob & { name: string };
+  const named = (name: string, text: string) => Object.assign(file(name, text), { name });
+  const nacha = `101 091000019 1234567890${'0'.repeat(70)}\n`; // a 94-character file header
+  const cases: Array<[string, string, string, string]> = [
+    ['export.csv', 'date,amount\n2026-01-01,1.00\n', 'csv', 'text/csv'],
+    ['payroll.ach', nacha, 'nacha', 'application/vnd.nacha'],
+    ['payroll.txt', nacha, 'nacha', 'application/vnd.nacha'],
+    ['statement.txt', '01,BANK,CUST,260101,0800,1,,,2/\n02,CUST,BANK,1,260101,,USD,2/\n', 'bai2', 'application/x-bai2'],
+    ['statement.bai', 'anything', 'bai2', 'application/x-bai2'],
+    ['camt.xml', 'x', 'camt053', 'application/xml'],
+    ['statement', '\uFEFF<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">a,b</Document>', 'camt053', 'application/xml'],
+    ['notes.txt', 'one line of plain text', 'csv', 'text/csv'],
+    ['blob.bin', 'nothing telling', 'unknown', 'application/octet-stream'],
+  ];
+  for (const [name, text, format, contentType] of cases) {
+    const got = await sniff(named(name, text));
+    assert.deepEqual([got.format, got.contentType], [format, contentType], name);
+  }
+});

@@ -62,18 +62,38 @@ function looksNacha(text) {
   return first.startsWith('101') && first.length >= 94 - 1 && first.length <= 96;
 }
 
-/** { format: 'csv'|'nacha'|'gzip'|'unknown', contentType, text? } */
+/** The content type each format is sent as, as the server reads them (docs/uploads.md). */
+const CONTENT_TYPES = { csv: 'text/csv', nacha: 'application/vnd.nacha', bai2: 'application/x-bai2', camt053: 'application/xml' };
+
+/** A format named by the file's extension (under a .gz), or null. */
+function byExtension(name) {
+  const base = name.replace(/\.(gz|gzip)$/i, '');
+  if (/\.(ach|nacha)$/i.test(base)) return 'nacha';
+  if (/\.(bai|bai2)$/i.test(base)) return 'bai2';
+  if (/\.xml$/i.test(base)) return 'camt053';
+  if (/\.csv$/i.test(base)) return 'csv';
+  return null;
+}
+
+/** { format: 'csv'|'nacha'|'bai2'|'camt053'|'unknown', contentType, compressed?, text? } */
 export async function sniff(file) {
   const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    const inner = /\.(ach|nacha)\.gz$/i.test(file.name) ? 'nacha' : /\.csv\.gz$/i.test(file.name) ? 'csv' : null;
-    return { format: inner ?? 'unknown', compressed: true, contentType: inner === 'nacha' ? 'application/vnd.nacha' : 'text/csv' };
+    const inner = byExtension(file.name);
+    return { format: inner ?? 'unknown', compressed: true, contentType: CONTENT_TYPES[inner ?? 'csv'] };
   }
   let text = await file.slice(0, PREVIEW_BYTES).text();
   // A multi-byte character may be cut at the end of the slice, and the last line is likely partial.
   if (file.size > PREVIEW_BYTES) text = text.slice(0, Math.max(0, text.lastIndexOf('\n') + 1));
-  if (/\.(ach|nacha)$/i.test(file.name) || looksNacha(text)) return { format: 'nacha', contentType: 'application/vnd.nacha', text };
-  if (/\.(csv|tsv|txt)$/i.test(file.name) || text.includes(',') || text.includes(';') || text.includes('\t')) return { format: 'csv', contentType: 'text/csv', text };
+  // As the server detects them: the extension, then the content. A BAI2 file starts with its 01 record,
+  // a camt.053 file is XML; both have commas, so they are told apart before CSV is guessed.
+  const named = byExtension(file.name);
+  const format =
+    named ??
+    (looksNacha(text) ? 'nacha' : /^01,/.test(text) ? 'bai2' : /^\uFEFF?\s*</.test(text) ? 'camt053' : null) ??
+    // .txt and .tsv say nothing of the format (NACHA files are often .txt): the content decides, else CSV.
+    (/\.(tsv|txt)$/i.test(file.name) || text.includes(',') || text.includes(';') || text.includes('\t') ? 'csv' : null);
+  if (format) return { format, contentType: CONTENT_TYPES[format], text };
   return { format: 'unknown', contentType: 'application/octet-stream', text };
 }
 

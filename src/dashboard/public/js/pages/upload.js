@@ -1,4 +1,4 @@
-// Upload a CSV or NACHA file onto a stream: drop or choose it, see its format (and for CSV a preview
+// Upload a CSV, NACHA, BAI2 or camt.053 file onto a stream: drop or choose it, see its format (and for CSV a preview
 // with the column mapping built from it), send it with a progress bar for the bytes, then follow the
 // bulk request's items live to the end.
 import { html, useEffect, useRef, useState } from '../html.js';
@@ -25,7 +25,7 @@ function DropZone({ onFile, file }) {
         const f = e.dataTransfer?.files?.[0];
         if (f) onFile(f);
       }}>
-    <p>${file ? html`<strong>${file.name}</strong> (${formatBytes(file.size)})` : 'Drop a CSV or NACHA file here'}</p>
+    <p>${file ? html`<strong>${file.name}</strong> (${formatBytes(file.size)})` : 'Drop a CSV, NACHA, BAI2 or camt.053 file here'}</p>
     <label class="button secondary">Choose a file…
       <input ref=${input} type="file" class="sr-only" accept=".csv,.tsv,.txt,.ach,.nacha,.gz,text/csv" onChange=${(e) => e.currentTarget.files[0] && onFile(e.currentTarget.files[0])} />
     </label>
