@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
-import { copyRecords } from '../src/engine/sql/insert-records.js';
+import { from as copyFrom } from 'pg-copy-streams';
+import { endStalledCopies } from '../src/engine/sql/end-stalled-copies.js';
 import { createMetrics } from '../src/metrics.js';
 import { Worker } from '../src/engine/worker.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -141,21 +141,49 @@ describe('COPY of records [postgres]', () => {
     assert.deepEqual([got.count, got.distinctIds], [160, 160]);
   });
 
-  test('a COPY bounds itself by the idle-in-transaction time: a worker frozen mid-COPY cannot hold its locks forever', async () => {
+  test('a COPY left open by a frozen worker is ended by the sweep, and its locks go with it; a live one is left alone', async () => {
     if (t.store.raw.kind !== 'postgres') throw new Error('postgres only');
-    await stream('bounded');
-    const idle = t.store.raw.idleTimeoutMs;
-    const streamId = (await sql<{ id: number }>`SELECT id FROM data_streams WHERE key = 'bounded'`.execute(t.store.db)).rows[0]!.id;
-    const row = { item_index: 0, data_stream_id: streamId, external_id: 'b-0', date: '2026-01-01', amount: 1, direction: 'credit', currency: 'USD', description: null, metadata: '{}' };
-    const shown = await t.store.db.transaction().execute(async (trx) => {
-      const before = (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(trx)).rows[0]!.statement_timeout;
-      assert.equal(await copyRecords(trx, t.store, { environmentId: 1, bulkRequestId: 1, source: 'bulk_api', importBatchId: null, now: Date.now() }, [row]), true);
-      const during = (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(trx)).rows[0]!.statement_timeout;
-      return { before, during };
-    });
-    assert.equal(shown.before, '0', 'no statement timeout outside the COPY');
-    assert.equal(shown.during, idle % 1000 === 0 ? `${idle / 1000}s` : `${idle}ms`);
-    const after = (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(t.store.db)).rows[0]!.statement_timeout;
-    assert.equal(after, '0', 'SET LOCAL ends with the transaction');
+    const pool = t.store.raw.pool;
+    await stream('frozen');
+    const request = (await t.call('POST', '/v1/records/bulk', { records: [sampleRecord('frozen', 0)] })).body.id as number;
+    // The frozen worker: its chunk transaction holds the request's fence lock, and its COPY has sent half a row.
+    const frozen = await pool.connect();
+    frozen.on('error', () => {});
+    const pid = Number((await frozen.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+    await frozen.query('BEGIN');
+    await frozen.query('SELECT id FROM bulk_requests WHERE id = $1 FOR UPDATE', [request]);
+    const copy = frozen.query(copyFrom(`COPY records (environment_id, data_stream_id, external_id, date, amount, direction, currency, description,
+  metadata, source, bulk_request_id, item_index, import_batch_id, created_at, updated_at) FROM STDIN`));
+    copy.on('error', () => {});
+    copy.write('1\t1\tfrozen-');
+    try {
+      await waitFor('the COPY to wait for its client', async () => {
+        const r = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'ClientRead' AND query LIKE 'COPY records (%'`, [pid]);
+        return (r.rowCount ?? 0) > 0;
+      });
+      assert.deepEqual(await endStalledCopies(t.store.db, 60_000), [], 'not stalled for long enough: left alone');
+      await new Promise((r) => setTimeout(r, 600));
+      assert.deepEqual(await endStalledCopies(t.store.db, 500), [pid]);
+      // Its lock is gone: another worker's fence read gets the row at once.
+      const rescuer = await pool.connect();
+      try {
+        await waitFor('the ended session to release its lock', async () => {
+          await rescuer.query('BEGIN');
+          try {
+            await rescuer.query('SELECT id FROM bulk_requests WHERE id = $1 FOR UPDATE NOWAIT', [request]);
+            return true;
+          } catch {
+            return false;
+          } finally {
+            await rescuer.query('ROLLBACK');
+          }
+        });
+      } finally {
+        rescuer.release();
+      }
+    } finally {
+      copy.destroy();
+      frozen.release(true);
+    }
   });
 });

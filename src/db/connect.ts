@@ -17,8 +17,9 @@ export interface Store {
   caps: Capabilities;
   /** The driver underneath, for the hot-path statements in src/engine/sql/. */
   /**
-   * PostgreSQL: `idleTimeoutMs` is the idle_in_transaction_session_timeout every connection has; a statement
-   * that can wait on its client mid-way (COPY FROM STDIN) bounds itself by the same time (insert-records.ts).
+   * PostgreSQL: `idleTimeoutMs` is the idle_in_transaction_session_timeout every connection has; a COPY left
+   * waiting on a frozen client, which that timeout does not cover, is ended after twice as long by the
+   * workers' sweep (src/engine/sql/end-stalled-copies.ts).
    */
   raw: { kind: 'postgres'; pool: pg.Pool; idleTimeoutMs: number } | { kind: 'sqlite'; handle: BetterSqlite3.Database };
   /** Tell workers (here and, where the database can, elsewhere) that a request is ready. */

@@ -10,6 +10,7 @@ import { failAbandonedUploads } from './sql/fail-abandoned-uploads.js';
 import { notifyRequestChanged, notifyRequestsChanged } from './sql/notify-change.js';
 import { claimRequest, type ClaimedRequest } from './sql/claim-request.js';
 import { reportStuckRequests } from './sql/report-stuck.js';
+import { endStalledCopies } from './sql/end-stalled-copies.js';
 import { yieldToEventLoop } from '../db/yield.js';
 
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
@@ -90,7 +91,8 @@ export class Worker {
   /**
    * Uploads whose receiving process died stay `parsing` without a heartbeat; after a lease without one they
    * are ended `failed` (src/engine/sql/fail-abandoned-uploads.ts). Requests that stopped making progress get
-   * their one `bulk_request.stuck` event (src/engine/sql/report-stuck.ts). At most once per heartbeat interval.
+   * their one `bulk_request.stuck` event (src/engine/sql/report-stuck.ts). On PostgreSQL, a COPY left open by
+   * a frozen worker is ended (src/engine/sql/end-stalled-copies.ts). At most once per heartbeat interval.
    */
   private async sweep(force = false): Promise<void> {
     const now = this.context.now();
@@ -102,6 +104,16 @@ export class Worker {
       if (ids.length > 0) this.context.logger.warn({ bulkRequestIds: ids }, 'abandoned uploads ended failed');
     } catch (error) {
       this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'sweeping abandoned uploads failed');
+    }
+    if (this.store.raw.kind === 'postgres') {
+      // Twice the idle-in-transaction timeout: the bound a frozen worker meets in every other state.
+      const stalledMs = 2 * this.store.raw.idleTimeoutMs;
+      try {
+        const ended = await endStalledCopies(this.store.db, stalledMs);
+        if (ended.length > 0) this.context.logger.warn({ pids: ended, stalledMs }, 'ended database sessions whose COPY waited for a frozen worker');
+      } catch (error) {
+        this.context.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'looking for stalled COPYs failed');
+      }
     }
     try {
       const stuck = await reportStuckRequests(this.store.db, now, this.config.stuckAfterMs);

@@ -121,11 +121,7 @@ export async function copyRecords(trx: Transaction<Database>, store: Store, ctx:
       `${head}${r.data_stream_id}\t${copyText(r.external_id)}\t${copyText(r.date)}\t${r.amount}\t${copyText(r.direction)}\t` +
       `${copyText(r.currency)}\t${copyText(r.description)}\t${copyText(r.metadata)}\t${tail}${r.item_index}${stamps}`;
   }
-  // A worker frozen while its COPY is open leaves the backend "active" in COPY, not "idle in transaction":
-  // idle_in_transaction_session_timeout never ends it, and its fence lock would block every takeover. The
-  // COPY bounds itself by the same time instead; SET LOCAL ends with the savepoint or the transaction.
-  // One round trip for both (simple query protocol, no parameters).
-  await client.query(`SAVEPOINT copy_records; SET LOCAL statement_timeout = ${Math.floor(store.raw.idleTimeoutMs)}`);
+  await sql`SAVEPOINT copy_records`.execute(trx);
   try {
     await pipeline(Readable.from([text]), client.query(copyFrom(COPY_RECORDS)));
   } catch (error) {
