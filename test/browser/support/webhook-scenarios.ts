@@ -138,7 +138,7 @@ export function webhookScenarios(get: () => WebhookScenarioEnv) {
     assert.equal(verified(rotated, test2).event_type, 'webhook_endpoint.test');
     assert.equal(verified(secret, test2).event_type, 'webhook_endpoint.test');
 
-    await page.getByLabel(/^Disabled/).check();
+    await page.getByRole('checkbox', { name: /^Disabled/ }).check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     await page.locator('h1 .badge-cancelled', { hasText: 'disabled' }).waitFor();
@@ -165,12 +165,16 @@ export function webhookScenarios(get: () => WebhookScenarioEnv) {
     await page.getByText('Cannot create the endpoint').waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     try {
-      for (const path of ['#/webhooks', `#/webhooks/${endpointId}`, '#/events']) {
+      for (const [path, table] of [['#/webhooks', 'endpoints'], [`#/webhooks/${endpointId}`, 'attempts'], ['#/events', 'events']] as const) {
         await page.goto(`${base}/${path}`);
-        await page.locator('main h1').waitFor();
-        await page.locator('main table, main form').first().waitFor();
-        const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-        assert.ok(scroll <= client + 1, `${path} scrolls sideways at ${client} px (${scroll} px wide)`);
+        await page.getByTestId(table).waitFor();
+        const [scroll, client, widest] = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          // What sticks out, for the message: the outermost elements wider than the page.
+          const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1 && !el.parentElement!.closest('.table-wrap') || getComputedStyle(el).position === 'absolute');
+          return [document.documentElement.scrollWidth, width, out.slice(0, 3).map((el) => el.outerHTML.slice(0, 120)).join(' | ')] as const;
+        });
+        assert.ok(scroll <= client + 1, `${path} scrolls sideways at ${client} px (${scroll} px wide): ${widest}`);
       }
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
