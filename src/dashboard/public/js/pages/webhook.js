@@ -35,7 +35,7 @@ function EditEndpoint({ endpoint, onSaved }) {
   return html`<form class="card" onSubmit=${submit} aria-labelledby="edit-endpoint-title">
     <h2 id="edit-endpoint-title">Edit</h2>
     <div class="fields">
-      <label>Endpoint URL <input name="url" type="url" size="48" required maxlength="2048" value=${url} onInput=${(e) => setUrl(e.currentTarget.value)} /></label>
+      <label>Endpoint URL <input name="url" type="url" class="wide" required maxlength="2048" value=${url} onInput=${(e) => setUrl(e.currentTarget.value)} /></label>
       <label>Description <input name="description" maxlength="1000" value=${description} onInput=${(e) => setDescription(e.currentTarget.value)} /></label>
     </div>
     <${EventPicker} value=${events} onChange=${setEvents} idPrefix="edit" />

@@ -39,7 +39,7 @@ function CreateEndpoint({ onCreated }) {
   return html`<form class="card" onSubmit=${submit} aria-labelledby="create-endpoint-title">
     <h2 id="create-endpoint-title">New endpoint</h2>
     <div class="fields">
-      <label>Endpoint URL <input name="url" type="url" size="48" required maxlength="2048" value=${form.url} onInput=${set('url')} placeholder="https://example.com/sluice-hooks" /></label>
+      <label>Endpoint URL <input name="url" type="url" class="wide" required maxlength="2048" value=${form.url} onInput=${set('url')} placeholder="https://example.com/sluice-hooks" /></label>
       <label>Description <input name="description" maxlength="1000" value=${form.description} onInput=${set('description')} /></label>
     </div>
     <${EventPicker} value=${events} onChange=${setEvents} idPrefix="create" />
