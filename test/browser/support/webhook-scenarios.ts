@@ -138,13 +138,17 @@ export function webhookScenarios(get: () => WebhookScenarioEnv) {
     assert.equal(verified(rotated, test2).event_type, 'webhook_endpoint.test');
     assert.equal(verified(secret, test2).event_type, 'webhook_endpoint.test');
 
+    // Some events only, and disabled, in one save.
+    await page.getByRole('checkbox', { name: /^All events/ }).uncheck();
+    await page.getByRole('checkbox', { name: 'bulk_request.completed' }).check();
+    await page.getByRole('checkbox', { name: 'bulk_request.failed' }).check();
     await page.getByRole('checkbox', { name: /^Disabled/ }).check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     await page.locator('h1 .badge-cancelled', { hasText: 'disabled' }).waitFor();
     if (env.screenshots) await page.screenshot({ path: join(env.images, 'dashboard-webhook-endpoint.png'), fullPage: true });
     await page.goto(`${base}/#/webhooks`);
-    assert.match(await page.locator(`[data-testid=endpoints] tr[data-id="${endpointId}"]`).innerText(), /disabled/);
+    assert.match(await page.locator(`[data-testid=endpoints] tr[data-id="${endpointId}"]`).innerText(), /bulk_request\.completed, bulk_request\.failed\s+disabled/);
     // Disabled: a redelivery finds no endpoint to go to.
     await page.goto(`${base}/#/events?event_type=bulk_request.completed`);
     const first = page.locator('[data-testid=events] tbody tr').first();
@@ -160,8 +164,9 @@ export function webhookScenarios(get: () => WebhookScenarioEnv) {
     await page.goto(`${base}/#/events/evt_987654`);
     await page.getByText('Event evt_987654 does not exist in this environment').waitFor();
     await page.goto(`${base}/#/webhooks`);
+    // By keyboard: the URL field, then Enter.
     await page.getByLabel('Endpoint URL').fill('ftp://example.com/hooks');
-    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByLabel('Endpoint URL').press('Enter');
     await page.getByText('Cannot create the endpoint').waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     try {
