@@ -87,3 +87,16 @@ test('a dropped file is told apart as the server would: NACHA, BAI2 and camt.053
     assert.deepEqual([got.format, got.contentType], [format, contentType], name);
   }
 });
+
+test("the dashboard's event types are the server's, and the checkboxes become the API's enabled_events", async () => {
+  const { EVENT_TYPES: SERVER } = await import('../src/webhooks/event-types.js');
+  const { EVENT_TYPES, enabledEventsFrom, describeEvents } = await load('webhook-events.js');
+  assert.deepEqual(EVENT_TYPES, [...SERVER]);
+  assert.deepEqual(enabledEventsFrom(true, []), ['*']);
+  // No box ticked, or every one, is every type (also those added later).
+  assert.deepEqual(enabledEventsFrom(false, []), ['*']);
+  assert.deepEqual(enabledEventsFrom(false, [...SERVER]), ['*']);
+  assert.deepEqual(enabledEventsFrom(false, ['import_batch.created', 'bulk_request.completed']), ['bulk_request.completed', 'import_batch.created']);
+  assert.equal(describeEvents(['*']), 'all');
+  assert.equal(describeEvents(['bulk_request.failed', 'bulk_request.stuck']), 'bulk_request.failed, bulk_request.stuck');
+});

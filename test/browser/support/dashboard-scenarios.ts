@@ -9,6 +9,8 @@ import { createTestDatabase, type Backend, type TestDatabase } from '../../suppo
 import { serve, sluice, type Server } from '../../support/processes.js';
 import { REPO_ROOT } from '../../support/shared.js';
 import { launchBrowser } from './browser.js';
+import { startReceiver, type Receiver } from '../../support/webhook-receiver.js';
+import { webhookScenarios } from './webhook-scenarios.js';
 
 // The dashboard as an operator meets it: a real `sluice serve` (its own worker, its own port) on the given
 // database, driven through Debian's chromium. One browser and one page per file; the scenarios run in
@@ -82,7 +84,7 @@ async function noHorizontalScroll(page: Page) {
 }
 
 export function dashboardScenarios(backend: Backend, options: { screenshots: boolean }) {
-  describe(`dashboard in a browser on ${backend}`, { timeout: 240_000 }, () => {
+  describe(`dashboard in a browser on ${backend}`, { timeout: 300_000 }, () => {
     let database: TestDatabase;
     let server: Server;
     let closeBrowser: () => Promise<void>;
@@ -96,11 +98,21 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
     const requested: string[] = [];
     let firstCsvRequest = 0;
     let largeRequest = 0;
+    let receiver: Receiver;
 
     before(async () => {
       database = await createTestDatabase(backend);
       // Chunks of 5 items: a large file is then processed slowly enough to be cancelled while it runs.
-      server = await serve({ ...database.env, SLUICE_BOOTSTRAP_KEY: KEY, SLUICE_CHUNK_SIZE: '5' });
+      // Webhooks to the test's receiver on 127.0.0.1 over plain http (webhook-scenarios.ts).
+      receiver = await startReceiver();
+      server = await serve({
+        ...database.env,
+        SLUICE_BOOTSTRAP_KEY: KEY,
+        SLUICE_CHUNK_SIZE: '5',
+        SLUICE_WEBHOOK_ALLOW_HTTP: '1',
+        SLUICE_WEBHOOK_ALLOW_PRIVATE: '1',
+        SLUICE_WEBHOOK_POLL_MS: '200',
+      });
       base = server.url;
       const launched = await launchBrowser();
       closeBrowser = launched.close;
@@ -127,6 +139,7 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       await closeBrowser?.();
       await server?.stop();
       await database?.drop();
+      await receiver?.close();
       if (!UPDATE_IMAGES) rmSync(IMAGES, { recursive: true, force: true });
     });
 
@@ -408,6 +421,8 @@ export function dashboardScenarios(backend: Backend, options: { screenshots: boo
       assert.deepEqual(cspViolations, []);
       for (const url of requested) assert.ok(!url.includes(KEY) && !url.includes(secret), `a key in the URL ${url}`);
     });
+
+    webhookScenarios(() => ({ page, context, base, receiver, images: IMAGES, screenshots: options.screenshots, requested, cspViolations }));
 
     test("reset a stream and delete it, following each operation's progress", async () => {
       await page.goto(`${base}/#/streams/bank-main`);

@@ -11,11 +11,16 @@ import { Request } from './pages/request.js';
 import { Records } from './pages/records.js';
 import { ImportBatch } from './pages/import-batch.js';
 import { Keys } from './pages/keys.js';
+import { Webhooks } from './pages/webhooks.js';
+import { Webhook } from './pages/webhook.js';
+import { Events, EventPage } from './pages/events.js';
 
 const NAV = [
   ['/streams', 'Data streams'],
   ['/upload', 'Upload'],
   ['/requests', 'Bulk requests'],
+  ['/webhooks', 'Webhooks'],
+  ['/events', 'Events'],
   ['/keys', 'API keys'],
 ];
 
@@ -30,6 +35,8 @@ function page(route) {
   if (first === 'requests') return second ? html`<${Request} id=${second} query=${route.query} />` : html`<${Requests} query=${route.query} />`;
   if (first === 'import_batches' && second) return html`<${ImportBatch} id=${second} query=${route.query} />`;
   if (first === 'keys') return html`<${Keys} />`;
+  if (first === 'webhooks') return second ? html`<${Webhook} id=${second} query=${route.query} />` : html`<${Webhooks} query=${route.query} />`;
+  if (first === 'events') return second ? html`<${EventPage} id=${second} />` : html`<${Events} query=${route.query} />`;
   return html`<div class="error" role="alert"><strong>No such page</strong><p>There is no page at <code>${route.path}</code>. <a href="#/streams">Go to the data streams</a>.</p></div>`;
 }
 

@@ -1,35 +1,11 @@
 // API keys of this environment: list (prefix and dates only), create (the secret shown once, with a copy
 // button), revoke. Revoking the key in use signs this tab out at its next call.
-import { html, useRef, useState } from '../html.js';
+import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { ErrorBox, Loading, useLoad } from '../components.js';
 import { formatTime } from '../format.js';
 import { signOut } from '../session.js';
-
-function NewKey({ secret, onDone }) {
-  const [copied, setCopied] = useState(null);
-  const input = useRef(null);
-  async function copy() {
-    try {
-      // The Clipboard API exists only in secure contexts (https, localhost); elsewhere copy the selection.
-      if (navigator.clipboard) await navigator.clipboard.writeText(secret);
-      else {
-        input.current.select();
-        if (!document.execCommand('copy')) throw new Error('copy refused');
-      }
-      setCopied(true);
-    } catch {
-      input.current?.select();
-      setCopied(false);
-    }
-  }
-  return html`<div class="card notice" role="status" data-testid="new-key">
-    <p><strong>Your new API key.</strong> It is shown only this once: copy it now and keep it safe.</p>
-    <p><input ref=${input} readonly aria-label="New API key" value=${secret} class="secret" onFocus=${(e) => e.currentTarget.select()} /></p>
-    <button type="button" onClick=${copy}>${copied ? 'Copied' : 'Copy'}</button> <button type="button" class="secondary" onClick=${onDone}>Done</button>
-    ${copied === false ? html`<p role="alert">The browser did not allow copying: the key is selected, press Ctrl+C (⌘C).</p>` : null}
-  </div>`;
-}
+import { OneTimeSecret } from '../one-time-secret.js';
 
 export function Keys() {
   const keys = useLoad(() => api('/v1/api_keys'), []);
@@ -62,7 +38,7 @@ export function Keys() {
     <h1>API keys</h1>
     <p class="muted">Keys of this environment. Only a prefix of each is shown: Sluice stores keys as hashes and cannot show them again.</p>
     <button type="button" onClick=${create}>Create a key</button>
-    ${secret ? html`<${NewKey} secret=${secret} onDone=${() => setSecret(null)} />` : null}
+    ${secret ? html`<${OneTimeSecret} secret=${secret} label="New API key" testid="new-key" intro=${html`<strong>Your new API key.</strong> It is shown only this once: copy it now and keep it safe.`} onDone=${() => setSecret(null)} />` : null}
     <${ErrorBox} error=${error} title="That did not work" />
     <${ErrorBox} error=${keys.error} title="Cannot load the API keys" />
     ${keys.loading && !keys.data ? html`<${Loading} />` : null}
