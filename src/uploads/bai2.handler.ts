@@ -6,6 +6,7 @@ import {
   type Bai2Result,
 } from '../formats/bai2/index.js';
 import type { FileError, FormatHandler } from './format.js';
+import { rejectedFile } from './rejected-file.js';
 
 const toFileError = (e: Bai2Error): FileError => ({ line: e.line, field: `${e.record}.${e.field}`, code: e.code, message: e.message });
 
@@ -103,14 +104,13 @@ export const bai2Handler: FormatHandler = {
       }
     }
     if (!result || !result.ok || !result.fileHeader) {
-      const errors = (result?.errors ?? []).map(toFileError);
-      const first = errors[0];
-      return {
-        ok: false,
-        message: first ? `The BAI2 file was rejected: line ${first.line} ${first.field}: ${first.message}` : 'The BAI2 file was rejected: it has no file header.',
-        errors: errors.length > 0 ? errors : [{ line: 1, field: 'file_header.record', code: 'missing_file_header', message: 'No file header record.' }],
-        errorCount: Math.max(1, result?.errorCount ?? 0),
-      };
+      return rejectedFile('BAI2', (result?.errors ?? []).map(toFileError), result?.errorCount ?? 0, {
+        line: 1,
+        field: 'file_header.record',
+        code: 'missing_file_header',
+        message: 'No file header record.',
+        summary: 'it has no file header.',
+      });
     }
     return { ok: true, sourceDetails: sourceDetails(result) };
   },

@@ -8,6 +8,7 @@ import {
   type NachaWarning,
 } from '../formats/nacha/index.js';
 import type { FileError, FormatHandler } from './format.js';
+import { rejectedFile } from './rejected-file.js';
 
 const toFileError = (e: NachaError | NachaWarning): FileError => ({ line: e.line, field: `${e.record}.${e.field}`, code: e.code, message: e.message });
 
@@ -99,16 +100,13 @@ export const nachaHandler: FormatHandler = {
       }
     }
     if (!result || !result.ok || !result.fileHeader) {
-      const errors = (result?.errors ?? []).map(toFileError);
-      const first = errors[0];
-      return {
-        ok: false,
-        message: first
-          ? `The NACHA file was rejected: line ${first.line} ${first.field}: ${first.message}`
-          : 'The NACHA file was rejected: it has no file header.',
-        errors: errors.length > 0 ? errors : [{ line: 1, field: 'file_header', code: 'missing_file_header', message: 'No file header record.' }],
-        errorCount: Math.max(1, result?.errorCount ?? 0),
-      };
+      return rejectedFile('NACHA', (result?.errors ?? []).map(toFileError), result?.errorCount ?? 0, {
+        line: 1,
+        field: 'file_header',
+        code: 'missing_file_header',
+        message: 'No file header record.',
+        summary: 'it has no file header.',
+      });
     }
     return { ok: true, sourceDetails: sourceDetails(result) };
   },
