@@ -3,12 +3,12 @@
 // --strict rejects it naming the statement; a file that is no camt.053 fails, saying what it is.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
-import { serve, sluice, type Server } from './support/processes.js';
+import { BACKENDS } from './support/backends.js';
+import { startCliServer, type CliServer } from './support/cli-server.js';
+import { sluice } from './support/processes.js';
 import { hasTestdata, TESTDATA_ROOT } from './support/shared.js';
 
 const KEY = 'sk_test_cli_camt053_0123456789abcdef';
@@ -17,27 +17,16 @@ const skip = hasTestdata() ? false : `testdata not found at ${TESTDATA_ROOT} (se
 
 for (const backend of BACKENDS) {
   describe(`sluice upload of camt.053 files [${backend}]`, { timeout: 180_000, skip }, () => {
-    let database: TestDatabase;
-    let server: Server;
+    let cli: CliServer;
     let dir: string;
     let env: Record<string, string>;
 
     before(async () => {
-      database = await createTestDatabase(backend);
-      server = await serve({ ...database.env, SLUICE_BOOTSTRAP_KEY: KEY, SLUICE_POLL_MS: '200' });
-      dir = mkdtempSync(join(tmpdir(), 'sluice-camt053-cli-'));
-      env = { ...database.env, SLUICE_URL: server.url, SLUICE_API_KEY: KEY };
-      const res = await fetch(`${server.url}/v1/data_streams`, {
-        method: 'POST',
-        headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({ key: 'bank', name: 'bank' }),
-      });
-      assert.equal(res.status, 201);
+      cli = await startCliServer(backend, { key: KEY, stream: 'bank' });
+      ({ dir, env } = cli);
     });
     after(async () => {
-      await server?.stop();
-      await database?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await cli?.close();
     });
 
     test('an .xml statement completes; unchecked balances are a warning, and --strict rejects them', async () => {
@@ -56,7 +45,7 @@ for (const backend of BACKENDS) {
       assert.match(strict.output(), /: failed/);
       assert.match(strict.output(), /balance_not_checked/);
 
-      const res = await fetch(`${server.url}/v1/records?data_stream_key=bank&source=camt053_upload`, { headers: { 'x-api-key': KEY } });
+      const res = await fetch(`${cli.server.url}/v1/records?data_stream_key=bank&source=camt053_upload`, { headers: { 'x-api-key': KEY } });
       const records = ((await res.json()) as { data: Array<{ amount: number; direction: string }> }).data;
       assert.deepEqual(records.map((r) => `${r.direction} ${r.amount}`).sort(), ['credit 885', 'credit 885', 'debit 700']);
     });

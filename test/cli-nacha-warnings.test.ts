@@ -2,39 +2,28 @@
 // upload ends (and exits 0); with --strict the same file is rejected (exit 1) naming the rule it broke.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
-import { serve, sluice, type Server } from './support/processes.js';
+import { BACKENDS } from './support/backends.js';
+import { startCliServer, type CliServer } from './support/cli-server.js';
+import { sluice } from './support/processes.js';
 import { simpleFile, writeNacha } from './nacha/writer.js';
 
 const KEY = 'sk_test_cli_nacha_warnings_0123456789';
 
 for (const backend of BACKENDS) {
   describe(`sluice upload shows NACHA warnings [${backend}]`, { timeout: 180_000 }, () => {
-    let database: TestDatabase;
-    let server: Server;
+    let cli: CliServer;
     let dir: string;
     let env: Record<string, string>;
 
     before(async () => {
-      database = await createTestDatabase(backend);
-      server = await serve({ ...database.env, SLUICE_BOOTSTRAP_KEY: KEY, SLUICE_POLL_MS: '200' });
-      dir = mkdtempSync(join(tmpdir(), 'sluice-nacha-warnings-'));
-      env = { ...database.env, SLUICE_URL: server.url, SLUICE_API_KEY: KEY };
-      const res = await fetch(`${server.url}/v1/data_streams`, {
-        method: 'POST',
-        headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({ key: 'ach', name: 'ach' }),
-      });
-      assert.equal(res.status, 201);
+      cli = await startCliServer(backend, { key: KEY, stream: 'ach' });
+      ({ dir, env } = cli);
     });
     after(async () => {
-      await server?.stop();
-      await database?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await cli?.close();
     });
 
     test('warnings are printed when the upload ends; --strict rejects the file', async () => {
