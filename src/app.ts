@@ -5,6 +5,7 @@ import type { Store } from './db/connect.js';
 import { auth } from './http/auth.js';
 import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-handler.js';
 import { jsonBody } from './http/json-body.js';
+import { gracefulClose } from './http/graceful-close.js';
 import { securityHeaders } from './http/security-headers.js';
 import { openapi } from './http/openapi.js';
 import { probeRoutes } from './http/probes.routes.js';
@@ -13,6 +14,7 @@ import { rateLimiting } from './http/rate-limit.js';
 import { textGuard } from './http/text-guard.js';
 import { validatorCompiler } from './http/validation.js';
 import type { App, RouteDeps } from './http/types.js';
+import type { BulkStager } from './staging/stager.js';
 import { logSerializers } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { dataStreamRoutes } from './streams/data-stream.routes.js';
@@ -34,6 +36,8 @@ export interface AppOptions {
   config: Config;
   metrics?: Metrics;
   now?: () => number;
+  /** `serve`'s staging threads; unset, bulk bodies are read and staged on the API thread. */
+  stager?: BulkStager;
 }
 
 /** Bodies up to 32 MiB: 1,000 records of up to 16 KiB of metadata each, plus their other fields. */
@@ -44,7 +48,7 @@ const BODY_LIMIT = 32 * 1024 * 1024;
  * server.ts only starts and stops it; tests call `buildApp` and use `inject` without a port.
  */
 export async function app(instance: App, opts: AppOptions & { metrics: Metrics }) {
-  const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now: opts.now ?? Date.now };
+  const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now: opts.now ?? Date.now, stager: opts.stager };
 
   instance.setValidatorCompiler(validatorCompiler);
 
@@ -57,6 +61,7 @@ export async function app(instance: App, opts: AppOptions & { metrics: Metrics }
 
   // Sluice's plugins
   await instance.register(errorHandler);
+  await instance.register(gracefulClose);
   await instance.register(jsonBody);
   await instance.register(auth, { store: opts.store });
   await instance.register(textGuard);

@@ -51,6 +51,11 @@ export interface Config {
   live: LiveConfig;
   /** Where `sluice worker` serves /metrics (the API serves its own on PORT). */
   workerMetrics: { port: number; host: string };
+  /**
+   * Threads of `sluice serve` that read and stage `POST /v1/records/bulk` bodies off the API thread
+   * (src/staging/); 0 does it on the API thread.
+   */
+  stagingThreads: number;
 }
 
 export interface LiveConfig {
@@ -197,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: integer(env, 'SLUICE_WORKER_METRICS_PORT', 9464, 0, 65535, problems),
       host: env.SLUICE_WORKER_METRICS_HOST?.trim() || host,
     },
+    stagingThreads: integer(env, 'SLUICE_STAGING_THREADS', 1, 0, 16, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

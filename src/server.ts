@@ -8,6 +8,7 @@ import { retryWhileBusy } from './db/backoff.js';
 import { frozenWriterBound, watchFrozenWriter } from './db/frozen-writer.js';
 import { openStore } from './db/open-store.js';
 import { EngineThread } from './engine/thread/engine-thread.js';
+import { StagingThreads } from './staging/staging-threads.js';
 import { Worker } from './engine/worker.js';
 import { Deliverer } from './webhooks/delivery/deliverer.js';
 import { registerWebhookGauges } from './webhooks/metrics.js';
@@ -49,9 +50,17 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const watch = watchFrozenWriter(store, { afterMs: frozenWriterBound(config.engine.leaseMs), logger: logger.child({ component: 'frozen-writer' }) });
   let app: FastifyInstance | undefined;
   let engine: EngineThread | undefined;
+  let staging: StagingThreads | undefined;
   try {
     const metrics = createMetrics();
-    app = await buildApp({ store, config, metrics }, { loggerInstance: logger });
+    // Before the API: a body must never arrive with nowhere to be staged.
+    if (config.stagingThreads > 0) {
+      staging = await StagingThreads.start(config, config.stagingThreads, logger, (error) => {
+        logger.fatal({ err: { type: error.name, message: error.message } }, 'a staging thread failed: exiting');
+        process.exit(1);
+      });
+    }
+    app = await buildApp({ store, config, metrics, stager: staging }, { loggerInstance: logger });
     await app.listen({ host: config.host, port: config.port });
     const url = displayUrl(app.server.address() as AddressInfo);
 
@@ -75,8 +84,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const running: Running = {
       url,
       stop: once(async () => {
-        // Stop accepting and stop claiming together; both still need the store, which closes last.
-        await Promise.all([app?.close(), engine?.stop()]);
+        // Stop accepting and stop claiming together; both still need the store, which closes last. The
+        // staging threads stop once the API has answered the bodies it took in.
+        await Promise.all([app?.close().then(() => staging?.stop()), engine?.stop()]);
         watch.stop();
         await store.close();
       }),
@@ -89,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   } catch (error) {
     // A listening server would keep the process alive after the failure is reported.
     await app?.close().catch(() => {});
+    await staging?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     watch.stop();
     await store.close().catch(() => {});

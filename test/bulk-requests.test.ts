@@ -4,11 +4,13 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { landed, sampleRecord, sumOfAmounts } from './support/ingest.js';
 
-for (const backend of BACKENDS) {
-  describe(`bulk requests [${backend}]`, () => {
+// Each suite runs twice: bodies read and staged on the API thread, and in a staging thread as `sluice
+// serve` does it (src/staging/). The answers must be the same either way.
+for (const [backend, stagingThreads] of BACKENDS.flatMap((b) => [[b, 0], [b, 1]] as const)) {
+  describe(`bulk requests [${backend}]${stagingThreads ? ' (staging thread)' : ''}`, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(backend);
+      t = await startTestApp(backend, {}, {}, { stagingThreads });
       for (const key of ['bulk', 'conflicts', 'dry', 'other-env', 'pages', 'idem']) {
         assert.equal((await t.call('POST', '/v1/data_streams', { key, name: key })).status, 201);
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '../errors/app-error.js';
 
 /**
  * JSON with object keys sorted at every level: two bodies that mean the same thing (key order, whitespace)
@@ -27,4 +28,11 @@ export function canonicalJson(value: unknown): string {
 
 export function requestHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+/** The `Idempotency-Key` header, checked: 1-255 characters, or absent. */
+export function idempotencyKeyOf(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  if (raw.length < 1 || raw.length > 255) throw new AppError('invalid_idempotency_key');
+  return raw;
 }

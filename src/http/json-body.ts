@@ -1,102 +1,28 @@
-import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../errors/app-error.js';
+import { parseJsonBody } from './json-text.js';
 
-// Every JSON body passes through here before any code that recurses over it (validation, JSON.stringify
-// of metadata, the idempotency hash). A body nested 10,000 levels deep would overflow the stack in the
-// first of them; one that is not UTF-8 would be decoded with U+FFFD in place of the bad bytes, silently
-// changing what the client sent. Both are refused whole: they are broken as JSON texts (RFC 8259 asks for
-// UTF-8), not as one record among others.
-
-/** Objects and arrays inside one another, counting the outermost: `{"a":{"b":1}}` is 2 deep. */
-export const MAX_JSON_DEPTH = 64;
-
-/**
- * JSON has no infinity, but a literal such as `1e400` parses to one, and JSON.stringify then writes it as
- * `null`: staged that way, an amount of 1e400 would come back as a missing amount. Such numbers are
- * replaced by these marks. Each holds a lone surrogate, which no accepted string may contain, so a
- * client cannot send a mark as a real value: a row that holds one is refused either way.
- */
-export const NON_FINITE_MARKS: ReadonlySet<string> = new Set(['\udfffInfinity', '\udfff-Infinity']);
-
-interface Scan {
-  tooDeep: boolean;
-  /** A number that may be too large for a double: an exponent, or 309 digits and more. */
-  mayOverflow: boolean;
-}
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** One pass over the text, outside strings only: depth of `{`/`[`, and numbers that may not be finite. */
-function scan(text: string): Scan {
-  let depth = 0;
-  let digits = 0;
-  let mayOverflow = false;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      // To the closing quote, natively: strings are most of a body's text. A quote after an odd run of
-      // backslashes is escaped. An unterminated string ends the scan; the parser then refuses the body.
-      let end = i;
-      for (;;) {
-        end = text.indexOf('"', end + 1);
-        if (end === -1) return { tooDeep: false, mayOverflow };
-        let backslashes = 0;
-        while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
-        if (backslashes % 2 === 0) break;
-      }
-      i = end;
-      digits = 0;
-      continue;
-    }
-    if (isDigit(c)) {
-      if (++digits >= 309) mayOverflow = true;
-      continue;
-    }
-    // `e` after a digit is an exponent; the `e` of true and false follows a letter.
-    if ((c === 101 || c === 69) && digits > 0) mayOverflow = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > MAX_JSON_DEPTH) return { tooDeep: true, mayOverflow };
-    } else if (c === 125 || c === 93) depth--;
-    if (c !== 46) digits = 0;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route takes its JSON body as the raw bytes and reads it itself with `parseJsonBody` (the bulk
+     * create route does, in the staging thread). Its body schema then only documents: the route's
+     * validator compiler must accept the Buffer (see bulk-create.routes.ts).
+     */
+    rawJsonBody?: boolean;
   }
-  return { tooDeep: false, mayOverflow };
-}
-
-/** Replaces ±Infinity by its mark, in place; the depth is already bounded, so recursion is safe. */
-function markNonFinite(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : value > 0 ? '\udfffInfinity' : '\udfff-Infinity';
-  if (value !== null && typeof value === 'object') {
-    const holder = value as Record<string, unknown>;
-    for (const key of Object.keys(holder)) holder[key] = markNonFinite(holder[key]);
-  }
-  return value;
 }
 
 export const jsonBody = fp(async (app: FastifyInstance) => {
-  // Fastify's own parser, for what it does well: empty bodies, syntax errors, __proto__ poisoning.
-  const parse = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    if (!isUtf8(body)) {
-      done(new AppError('invalid_json', 'The request body is not valid UTF-8.'), undefined);
+    if (request.routeOptions.config?.rawJsonBody) {
+      done(null, body);
       return;
     }
-    const text = body.toString('utf8');
-    const { tooDeep, mayOverflow } = scan(text);
-    if (tooDeep) {
-      done(new AppError('body_too_deep', undefined, { max_depth: MAX_JSON_DEPTH }), undefined);
-      return;
+    try {
+      done(null, parseJsonBody(body));
+    } catch (error) {
+      done(error as Error, undefined);
     }
-    parse(request, text, (error, value) => {
-      if (error) done(error, undefined);
-      else done(null, mayOverflow ? markNonFinite(value) : value);
-    });
   });
 });

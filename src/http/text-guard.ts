@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.js';
-import { NON_FINITE_MARKS } from './json-body.js';
+import { NON_FINITE_MARKS } from './json-text.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { Config } from '../config.js';
 import type { Store } from '../db/connect.js';
 import type { Metrics } from '../metrics.js';
+import type { BulkStager } from '../staging/stager.js';
 
 /** The Fastify instance routes receive: schemas type the handlers through TypeBox. */
 export type App = FastifyInstance<
@@ -20,4 +21,6 @@ export interface RouteDeps {
   metrics: Metrics;
   /** The clock; tests may pin it. Epoch milliseconds. */
   now: () => number;
+  /** Where bulk bodies are read and staged: `serve`'s staging threads, or (unset) the API thread. */
+  stager?: BulkStager;
 }

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors/catalogue.js';
-import { NON_FINITE_MARKS } from '../http/json-body.js';
+import { NON_FINITE_MARKS } from '../http/json-text.js';
 import { badTextIn, nonFiniteProblem, textProblem } from '../http/text-guard.js';
 import { normalizeCurrency } from '../money/currencies.js';
 import type { PropertyType } from '../properties/property-definition.table.js';

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { idempotencyKeyOf } from '../bulk/bulk-create.routes.js';
+import { idempotencyKeyOf } from '../bulk/idempotency.js';
 import { BulkRequest, serializeBulkRequest } from '../bulk/bulk-request.schemas.js';
 import { AppError } from '../errors/app-error.js';
 import { commonErrors, ErrorResponse, StreamKeyParams } from '../http/schemas.js';

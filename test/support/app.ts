@@ -4,6 +4,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { ConnectOptions, Store } from '../../src/db/connect.js';
 import { bootstrapIfEmpty, ensureEnvironment, generateApiKey, insertApiKey } from '../../src/keys/api-key.repository.js';
 import { Worker } from '../../src/engine/worker.js';
+import { StagingThreads } from '../../src/staging/staging-threads.js';
+import { pino } from 'pino';
 import { openTestStore, type Backend, type TestDatabase } from './backends.js';
 
 export interface TestApp {
@@ -23,7 +25,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: Backend, env: Record<string, string> = {}, connectOptions: Partial<ConnectOptions> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /**
+   * Staging threads for `POST /v1/records/bulk`, as `sluice serve` runs them (src/staging/); 0 or unset
+   * reads and stages bodies on the test's own thread, as `buildApp` does by default.
+   */
+  stagingThreads?: number;
+}
+
+export async function startTestApp(
+  backend: Backend,
+  env: Record<string, string> = {},
+  connectOptions: Partial<ConnectOptions> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const { store, database, close } = await openTestStore(backend, connectOptions);
   const config = loadConfig({ ...env });
   const now = Date.now();
@@ -32,7 +47,13 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
   const otherEnvironment = await ensureEnvironment(store.db, 'live', now);
   const otherKey = generateApiKey('live');
   await insertApiKey(store.db, otherEnvironment, otherKey, now);
-  const app = await buildApp({ store, config });
+  // The threads open stores of their own, on the same database.
+  const stager = options.stagingThreads
+    ? await StagingThreads.start(loadConfig({ ...database.env, ...env }), options.stagingThreads, pino({ level: 'silent' }), (error) => {
+        throw error;
+      })
+    : undefined;
+  const app = await buildApp({ store, config, stager });
   const worker = new Worker(store, config.engine);
   return {
     backend,
@@ -58,6 +79,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     },
     async close() {
       await app.close();
+      await stager?.stop();
       await close();
     },
   };

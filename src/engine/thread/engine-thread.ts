@@ -1,26 +1,10 @@
-import { Worker as Thread } from 'node:worker_threads';
+import type { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Store } from '../../db/connect.js';
 import type { EngineMetrics } from '../../metrics.js';
+import { spawnThread } from '../../threads/spawn-thread.js';
 import type { EngineThreadData, FromEngine, ToEngine } from './messages.js';
-
-const fromSource = import.meta.url.endsWith('.ts');
-
-/**
- * A thread's heap is not bound by the process's `--max-old-space-size`: it gets V8's default. When the
- * operator set one (on the command line or in NODE_OPTIONS), the engine thread gets the same, so the one knob
- * they know bounds both heaps.
- */
-function heapCap(): { maxOldGenerationSizeMb?: number } {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  let mb: number | undefined;
-  for (const flag of flags) {
-    const match = /^--max-old-space-size=(\d+)$/.exec(flag);
-    if (match) mb = Number(match[1]);
-  }
-  return mb === undefined ? {} : { maxOldGenerationSizeMb: mb };
-}
 
 /**
  * The embedded worker of `sluice serve`, run in a thread of its own so that HTTP never waits for it.
@@ -49,15 +33,7 @@ export class EngineThread {
 
   constructor(config: Config, store: Store, metrics: EngineMetrics, private readonly logger: Logger, onFatal: (error: Error) => void) {
     const data: EngineThreadData = { config };
-    const resourceLimits = heapCap();
-    this.thread = fromSource
-      ? // Run from source (tsx): a thread does not inherit `--import tsx`, so it registers the loader itself.
-        new Thread(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./entry.ts', import.meta.url).href)}); })`, {
-          eval: true,
-          workerData: data,
-          resourceLimits,
-        })
-      : new Thread(new URL('./entry.js', import.meta.url), { workerData: data, resourceLimits });
+    this.thread = spawnThread(import.meta.url, 'entry', data);
     let resolveStarted!: () => void;
     let rejectStarted!: (error: Error) => void;
     this.started = new Promise((resolve, reject) => {
