@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import fastJson from 'fast-json-stringify';
 import { Type } from 'typebox';
 import { AppError } from '../errors/app-error.js';
 import { decodeCursor, pageOf, parseId, parseTimestampFilter } from '../http/pagination.js';
@@ -7,7 +8,7 @@ import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { parseResultsFormat, type ResultsFormat } from '../keys/results-format.js';
 import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retryBulkRequest, type ResultItem } from './bulk-request.repository.js';
-import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
+import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, bulkRequestWithResultsSerializer, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
 import { emitBulkRequestEnded } from '../webhooks/emit.js';
@@ -107,6 +108,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
     },
   );
 
+  const withResults = bulkRequestWithResultsSerializer();
   app.get(
     '/bulk_requests/:id',
     {
@@ -119,6 +121,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         querystring: ShowQuery,
         response: { 200: BulkRequestWithResults, ...commonErrors },
       },
+      serializerCompiler: ({ schema, httpStatus }) => (httpStatus === '200' ? withResults : fastJson(schema as object)) as (data: unknown) => string,
     },
     async (request, reply) => {
       const format = resultsFormatOf(request.headers['sluice-results-format'], request.apiKey.resultsFormat);
