@@ -6,7 +6,7 @@ import { out, printNewKey } from './cli/print.js';
 import type { Config } from './config.js';
 import { retryWhileBusy } from './db/backoff.js';
 import { frozenWriterBound, watchFrozenWriter } from './db/frozen-writer.js';
-import { openStore } from './db/open-store.js';
+import { openStore, WARM_CONNECTIONS } from './db/open-store.js';
 import { EngineThread } from './engine/thread/engine-thread.js';
 import { StagingThreads } from './staging/staging-threads.js';
 import { Worker } from './engine/worker.js';
@@ -45,7 +45,7 @@ const SHUTDOWN_TIMEOUT_MS = 30_000;
 export async function startServer(config: Config, options: StartOptions): Promise<Running> {
   const logger = createLogger(config);
   // The API's store does not LISTEN for wake-ups: the engine thread opens its own store, and listens there.
-  const store = await openStore(config, { listen: false, migrate: true });
+  const store = await openStore(config, { listen: false, migrate: true, warmConnections: WARM_CONNECTIONS });
   // In the main thread, not the engine thread: an API-only `serve --no-worker` watches too.
   const watch = watchFrozenWriter(store, { afterMs: frozenWriterBound(config.engine.leaseMs), logger: logger.child({ component: 'frozen-writer' }) });
   let app: FastifyInstance | undefined;

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '../db/open-store.js';
+import { openStore, WARM_CONNECTIONS } from '../db/open-store.js';
 import { createBulkRequest } from './create-bulk-request.js';
 import type { FromStaging, StagingThreadData, ToStaging } from './messages.js';
 import { toThreadError } from './thread-errors.js';
@@ -13,7 +13,7 @@ const { config } = workerData as StagingThreadData;
 const post = (message: FromStaging) => port.postMessage(message);
 
 try {
-  const store = await openStore(config, { listen: false, migrate: false });
+  const store = await openStore(config, { listen: false, migrate: false, warmConnections: WARM_CONNECTIONS });
   let inFlight = 0;
   let stopping = false;
   const stopIfIdle = () => {
