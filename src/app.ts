@@ -14,7 +14,7 @@ import { rateLimiting } from './http/rate-limit.js';
 import { textGuard } from './http/text-guard.js';
 import { validatorCompiler } from './http/validation.js';
 import type { App, RouteDeps } from './http/types.js';
-import type { BulkStager } from './staging/stager.js';
+import { inProcessStager, type BulkStager } from './staging/stager.js';
 import { logSerializers } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { dataStreamRoutes } from './streams/data-stream.routes.js';
@@ -48,7 +48,7 @@ const BODY_LIMIT = 32 * 1024 * 1024;
  * server.ts only starts and stops it; tests call `buildApp` and use `inject` without a port.
  */
 export async function app(instance: App, opts: AppOptions & { metrics: Metrics }) {
-  const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now: opts.now ?? Date.now, stager: opts.stager };
+  const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now: opts.now ?? Date.now, stager: opts.stager ?? inProcessStager(opts.store, opts.config, opts.now ?? Date.now) };
 
   instance.setValidatorCompiler(validatorCompiler);
 

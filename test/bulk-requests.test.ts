@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.js';
-import { BACKENDS } from './support/backends.js';
+import { BACKENDS_BY_STAGING, stagingLabel } from './support/backends.js';
 import { landed, sampleRecord, sumOfAmounts } from './support/ingest.js';
 
 // Each suite runs twice: bodies read and staged on the API thread, and in a staging thread as `sluice
 // serve` does it (src/staging/). The answers must be the same either way.
-for (const [backend, stagingThreads] of BACKENDS.flatMap((b) => [[b, 0], [b, 1]] as const)) {
-  describe(`bulk requests [${backend}]${stagingThreads ? ' (staging thread)' : ''}`, () => {
+for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
+  describe(`bulk requests [${backend}]${stagingLabel(stagingThreads)}`, () => {
     let t: TestApp;
     before(async () => {
       t = await startTestApp(backend, {}, {}, { stagingThreads });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from './support/app.js';
-import { BACKENDS } from './support/backends.js';
+import { BACKENDS_BY_STAGING, stagingLabel } from './support/backends.js';
 import { bai2AccountNumbers, declaredBai2 } from './support/bai2-oracle.js';
 import { hasTestdata, TESTDATA_ROOT } from './support/shared.js';
 import { writeBai2, type FileModel } from './bai2/writer.js';
@@ -76,11 +76,11 @@ function model(fileId: string, amounts: number[]): FileModel {
   };
 }
 
-for (const backend of BACKENDS) {
-  describe(`BAI2 uploads [${backend}]`, { skip }, () => {
+for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
+  describe(`BAI2 uploads [${backend}]${stagingLabel(stagingThreads)}`, { skip }, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(backend);
+      t = await startTestApp(backend, {}, {}, { stagingThreads });
       for (const key of ['valid', 'invalid', 'twice', 'dry', 'relax', 'multi', 'conflict']) await t.call('POST', '/v1/data_streams', { key, name: key });
     });
     after(async () => {

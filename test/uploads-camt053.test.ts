@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from './support/app.js';
-import { BACKENDS } from './support/backends.js';
+import { BACKENDS_BY_STAGING, stagingLabel } from './support/backends.js';
 import { hasTestdata, TESTDATA_ROOT } from './support/shared.js';
 import { balanced, writeMessage, type EntrySpec } from './camt053/writer.js';
 
@@ -65,11 +65,11 @@ function declared(text: string) {
   });
 }
 
-for (const backend of BACKENDS) {
-  describe(`camt.053 uploads [${backend}]`, { skip }, () => {
+for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
+  describe(`camt.053 uploads [${backend}]${stagingLabel(stagingThreads)}`, { skip }, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(backend);
+      t = await startTestApp(backend, {}, {}, { stagingThreads });
       for (const key of ['valid', 'invalid', 'twice', 'rows', 'split', 'dry', 'multi', 'gz']) await t.call('POST', '/v1/data_streams', { key, name: key });
     });
     after(async () => {

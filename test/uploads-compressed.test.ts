@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from './support/app.js';
-import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
+import { BACKENDS, BACKENDS_BY_STAGING, createTestDatabase, stagingLabel, type TestDatabase } from './support/backends.js';
 import { landed } from './support/ingest.js';
 import { peakRss, serve, sluice, type Server } from './support/processes.js';
 import { TESTDATA_ROOT } from './support/shared.js';
@@ -65,12 +65,12 @@ function xlsxStart(): Buffer {
 
 const CSV = 'date,amount,description,external_id\n2026-03-01,10.00,first,g-1\n2026-03-02,-2.50,second,g-2\n';
 
-for (const backend of BACKENDS) {
-  describe(`compressed and mistaken uploads [${backend}]`, { timeout: 600_000 }, () => {
+for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
+  describe(`compressed and mistaken uploads [${backend}]${stagingLabel(stagingThreads)}`, { timeout: 600_000 }, () => {
     let t: TestApp;
     let n = 0;
     before(async () => {
-      t = await startTestApp(backend);
+      t = await startTestApp(backend, {}, {}, { stagingThreads });
     });
     after(async () => {
       await t?.close();
@@ -142,7 +142,7 @@ for (const backend of BACKENDS) {
       const rows = Array.from({ length: 500 }, (_, i) => `2026-03-01,1.00,row,r-${i}`).join('\n');
       const big = `date,amount,description,external_id\n${rows}\n`;
       const bigGz = gzipSync(big);
-      const small = await startTestApp(backend, { SLUICE_MAX_UPLOAD_BYTES: String(big.length - 1) });
+      const small = await startTestApp(backend, { SLUICE_MAX_UPLOAD_BYTES: String(big.length - 1) }, {}, { stagingThreads });
       try {
         await small.call('POST', '/v1/data_streams', { key: 'tight', name: 'tight' });
         const res = await small.app.inject({
@@ -213,6 +213,9 @@ for (const backend of BACKENDS) {
     });
   });
 
+}
+
+for (const backend of BACKENDS) {
   describe(`gzip through a real server and the CLI [${backend}]`, { timeout: 600_000 }, () => {
     let database: TestDatabase;
     let server: Server;

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.js';
-import { BACKENDS } from './support/backends.js';
+import { BACKENDS_BY_STAGING, stagingLabel } from './support/backends.js';
 
 // CSV uploads through HTTP, as a finance user sends them: exports from banks and spreadsheets.
 
-for (const backend of BACKENDS) {
-  describe(`CSV uploads [${backend}]`, () => {
+for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
+  describe(`CSV uploads [${backend}]${stagingLabel(stagingThreads)}`, () => {
     let t: TestApp;
     let n = 0;
     before(async () => {
-      t = await startTestApp(backend);
+      t = await startTestApp(backend, {}, {}, { stagingThreads });
     });
     after(async () => {
       await t?.close();

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from './support/app.js';
-import { BACKENDS } from './support/backends.js';
+import { BACKENDS_BY_STAGING, stagingLabel } from './support/backends.js';
 import { accountNumbers, declaredTotals } from './support/nacha-oracle.js';
 import { hasTestdata, TESTDATA_ROOT } from './support/shared.js';
 
@@ -46,11 +46,11 @@ async function sums(t: TestApp, bulkRequestId: number) {
   return { debit: Number(of('debit')?.total ?? 0), credit: Number(of('credit')?.total ?? 0), count: rows.rows.reduce((n, r) => n + Number(r.n), 0) };
 }
 
-for (const backend of BACKENDS) {
-  describe(`NACHA uploads [${backend}]`, { skip }, () => {
+for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
+  describe(`NACHA uploads [${backend}]${stagingLabel(stagingThreads)}`, { skip }, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(backend);
+      t = await startTestApp(backend, {}, {}, { stagingThreads });
       for (const key of ['valid', 'invalid', 'large', 'twice', 'originator', 'dry']) await t.call('POST', '/v1/data_streams', { key, name: key });
     });
     after(async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.js';
-import { BACKENDS } from './support/backends.js';
+import { BACKENDS_BY_STAGING, stagingLabel } from './support/backends.js';
 import { waitFor } from './support/ingest.js';
 import { insertBulkRequest } from '../src/bulk/bulk-request.repository.js';
 import { hasTestdata, TESTDATA_ROOT } from './support/shared.js';
@@ -29,11 +29,11 @@ function multipart(fields: Array<[string, string]>, file: { name: string; type: 
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-for (const backend of BACKENDS) {
-  describe(`uploads [${backend}]`, { skip }, () => {
+for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
+  describe(`uploads [${backend}]${stagingLabel(stagingThreads)}`, { skip }, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(backend, { SLUICE_MAX_UPLOAD_BYTES: '20000', SLUICE_STAGE_BATCH: '1' });
+      t = await startTestApp(backend, { SLUICE_MAX_UPLOAD_BYTES: '20000', SLUICE_STAGE_BATCH: '1' }, {}, { stagingThreads });
       await t.call('POST', '/v1/data_streams', { key: 'up', name: 'up' });
     });
     after(async () => {

@@ -3,15 +3,13 @@ import { commonErrors, ErrorResponse } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { validatorCompiler } from '../http/validation.js';
 import { BulkBody, bulkBodyOf, readBulkBody } from '../staging/bulk-body.js';
-import { inProcessStager } from '../staging/stager.js';
 import { BulkRequest, serializeBulkRequest } from './bulk-request.schemas.js';
 
 const BulkQuery = Type.Object({ dry_run: Type.Optional(Type.Boolean()) });
 const BulkHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
 
 export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
-  const { store, config, now } = deps;
-  const stager = deps.stager ?? inProcessStager(store);
+  const { store, config, now, stager } = deps;
 
   app.post(
     '/records/bulk',

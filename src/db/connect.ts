@@ -97,8 +97,14 @@ export async function connect(options: ConnectOptions): Promise<Store> {
 
 async function connectPostgres(url: string, options: ConnectOptions): Promise<Store> {
   // A schema other than public is chosen in the URL itself: `?options=-c%20search_path%3Dname`.
+  const idleTimeout = Math.max(100, Math.floor(options.idleInTransactionTimeoutMs ?? 30_000));
   const pool = new pg.Pool({
     connectionString: url,
+    // Before the pool hands a new connection out (pg-pool awaits this hook): set from the 'connect' event, the
+    // first query of whoever asked for the connection was queued behind it, which pg deprecates.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(`SET idle_in_transaction_session_timeout = ${idleTimeout}`).catch(() => {});
+    },
     max: options.poolSize ?? 10,
     types: pgTypes as pg.CustomTypesConfig,
     // A server that vanished without closing its sockets (a failover, a cut network) would leave a connect
@@ -109,7 +115,6 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
   });
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {});
-  const idleTimeout = Math.max(100, Math.floor(options.idleInTransactionTimeoutMs ?? 30_000));
   pool.on('connect', (client) => {
     // The pool listens for errors on idle clients only. A client in use (a transaction, a COPY) whose
     // connection drops (a restart, 25P03 after a freeze) emits 'error' too, and with no listener that is an
@@ -117,7 +122,6 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
     // drops the client when it comes back unqueryable.
     client.on('error', () => {});
     rememberClient(pool, client);
-    client.query(`SET idle_in_transaction_session_timeout = ${idleTimeout}`).catch(() => {});
   });
   if (options.warmConnections) {
     const opened = await Promise.allSettled(Array.from({ length: Math.min(options.warmConnections, options.poolSize ?? 10) }, () => pool.connect()));

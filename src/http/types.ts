@@ -21,6 +21,6 @@ export interface RouteDeps {
   metrics: Metrics;
   /** The clock; tests may pin it. Epoch milliseconds. */
   now: () => number;
-  /** Where bulk bodies are read and staged: `serve`'s staging threads, or (unset) the API thread. */
-  stager?: BulkStager;
+  /** Where bulk bodies and uploads are read and staged: `serve`'s staging threads, or the API thread. */
+  stager: BulkStager;
 }

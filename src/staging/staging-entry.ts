@@ -3,6 +3,9 @@ import { openStore, WARM_CONNECTIONS } from '../db/open-store.js';
 import { createBulkRequest } from './create-bulk-request.js';
 import type { FromStaging, StagingThreadData, ToStaging } from './messages.js';
 import { toThreadError } from './thread-errors.js';
+import { IncomingBody } from './upload-channel.js';
+import { ingestUpload } from '../uploads/ingest-upload.js';
+import { handlerOf } from '../uploads/handlers.js';
 
 // A staging thread of `sluice serve` (see staging-threads.ts for why). It opens its own store
 // (better-sqlite3 handles and pg pools cannot cross threads) and stages each body it is sent; every
@@ -26,19 +29,41 @@ try {
       (error: unknown) => post({ type: 'failed', message: (error as Error).message }),
     );
   };
-  port.on('message', (message: ToStaging) => {
-    if (message.type === 'stop') {
-      stopping = true;
-      return stopIfIdle();
-    }
+  /** Uploads whose body is still arriving, by id. */
+  const bodies = new Map<number, IncomingBody>();
+  const settle = <T>(id: number, work: Promise<T>, answer: (value: T) => FromStaging) => {
     inFlight++;
-    createBulkRequest(store, message.input)
-      .then((result) => post({ type: 'created', id: message.id, result }))
-      .catch((error: unknown) => post({ type: 'error', id: message.id, error: toThreadError(error) }))
+    work
+      .then((value) => post(answer(value)))
+      .catch((error: unknown) => post({ type: 'error', id, error: toThreadError(error) }))
       .finally(() => {
+        bodies.delete(id);
         inFlight--;
         stopIfIdle();
       });
+  };
+  port.on('message', (message: ToStaging) => {
+    switch (message.type) {
+      case 'stop':
+        stopping = true;
+        return stopIfIdle();
+      case 'create':
+        return settle(message.id, createBulkRequest(store, message.input), (result) => ({ type: 'created', id: message.id, result }));
+      case 'upload': {
+        const { id, input } = message;
+        const inflation = input.compressed ? { compressedBytes: 0, bytes: 0 } : undefined;
+        const body = new IncomingBody(() => post({ type: 'ack', id }), inflation);
+        bodies.set(id, body);
+        const work = ingestUpload({ store, config, now: Date.now }, { ...input, handler: handlerOf(input.format, input.refusal), body, inflation });
+        return settle(id, work, (outcome) => ({ type: 'uploaded', id, outcome }));
+      }
+      case 'chunk':
+        return bodies.get(message.id)?.push(message.chunk);
+      case 'end':
+        return bodies.get(message.id)?.end(message.inflation);
+      case 'body-error':
+        return bodies.get(message.id)?.fail(message.error);
+    }
   });
   post({ type: 'started' });
 } catch (error) {

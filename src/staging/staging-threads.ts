@@ -4,12 +4,17 @@ import type { Config } from '../config.js';
 import { spawnThread } from '../threads/spawn-thread.js';
 import type { BulkCreate, BulkCreated } from './create-bulk-request.js';
 import type { FromStaging, StagingThreadData, ToStaging } from './messages.js';
-import type { BulkStager } from './stager.js';
+import type { BulkStager, UploadInput } from './stager.js';
+import { OutgoingBody } from './upload-channel.js';
+import type { Inflation } from '../uploads/decompress.js';
+import type { UploadOutcome } from '../uploads/ingest-upload.js';
 import { fromThreadError } from './thread-errors.js';
 
 interface Pending {
-  resolve: (result: BulkCreated) => void;
+  resolve: (result: never) => void;
   reject: (error: Error) => void;
+  /** An upload's: the parser took a chunk of its body. */
+  acked?: () => void;
 }
 
 interface Member {
@@ -19,8 +24,8 @@ interface Member {
 }
 
 /**
- * The staging threads of `sluice serve`: they read, check and stage the bodies of `POST /v1/records/bulk`,
- * so that the API thread stays free to answer. On the API thread, 8 clients posting 1,000-record bodies
+ * The staging threads of `sluice serve`: they read, check and stage the bodies of `POST /v1/records/bulk`
+ * and parse and stage uploaded files, so that the API thread stays free to answer. On the API thread, 8 clients posting 1,000-record bodies
  * back to back kept it about three quarters busy (UTF-8 decoding, the depth scan, JSON.parse, one
  * JSON.stringify per item, the segment's encoding, and on SQLite the synchronous insert and commit), and a
  * status read queued behind whichever bodies were in hand: p99 130-190 ms (docs/performance.md §4). Here the
@@ -81,11 +86,14 @@ export class StagingThreads implements BulkStager {
           return resolveDone();
         case 'failed':
           return fail(new Error(`staging thread: ${message.message}`));
-        case 'created': {
+        case 'created':
+        case 'uploaded': {
           const p = pending.get(message.id);
           pending.delete(message.id);
-          return p?.resolve(message.result);
+          return p?.resolve((message.type === 'created' ? message.result : message.outcome) as never);
         }
+        case 'ack':
+          return pending.get(message.id)?.acked?.();
         case 'error': {
           const p = pending.get(message.id);
           pending.delete(message.id);
@@ -102,16 +110,44 @@ export class StagingThreads implements BulkStager {
     return started;
   }
 
-  create(input: BulkCreate): Promise<BulkCreated> {
-    if (this.stopping) return Promise.reject(new Error('the staging threads are stopping'));
+  /** The thread with the fewest bodies in hand. */
+  private pick(): Member {
+    if (this.stopping) throw new Error('the staging threads are stopping');
     let member = this.members[0]!;
     for (const m of this.members) if (m.pending.size < member.pending.size) member = m;
+    return member;
+  }
+
+  async create(input: BulkCreate): Promise<BulkCreated> {
+    const member = this.pick();
     const id = this.nextId++;
     return new Promise<BulkCreated>((resolve, reject) => {
-      member.pending.set(id, { resolve, reject });
+      member.pending.set(id, { resolve: resolve as (result: never) => void, reject });
       const message: ToStaging = { type: 'create', id, input };
       member.thread.postMessage(message);
     });
+  }
+
+  /**
+   * The body is read here and its chunks posted to the thread (upload-channel.ts), which parses and stages
+   * them as ingestUpload always has. Once the thread answers, the rest of the body is not read: the route's
+   * answer closes the connection of an upload that ended early, as it did when the parse ran here.
+   */
+  async upload(input: UploadInput, body: AsyncIterable<Buffer>, inflation: Inflation | undefined): Promise<UploadOutcome> {
+    const member = this.pick();
+    const id = this.nextId++;
+    const send = (message: ToStaging) => member.thread.postMessage(message);
+    const outgoing = new OutgoingBody((message) => send({ ...message, id }));
+    const answer = new Promise<UploadOutcome>((resolve, reject) => {
+      member.pending.set(id, { resolve: resolve as (result: never) => void, reject, acked: () => outgoing.acked() });
+    });
+    send({ type: 'upload', id, input });
+    void outgoing.pump(body, inflation);
+    try {
+      return await answer;
+    } finally {
+      outgoing.stop();
+    }
   }
 
   /** Graceful: each thread finishes the bodies it has, closes its store and exits. Call after the API stopped accepting. */

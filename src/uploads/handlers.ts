@@ -25,3 +25,8 @@ export function refusingHandler(problem: NotAFile): FormatHandler {
     },
   };
 }
+
+/** The handler for a file of `format`, or the refusing one when sniffing found it is no such file. */
+export function handlerOf(format: Format, refusal: NotAFile | null): FormatHandler {
+  return refusal ? refusingHandler(refusal) : handlerFor(format);
+}

@@ -8,10 +8,9 @@ import { commonErrors, ErrorResponse, StreamKeyParams } from '../http/schemas.js
 import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { detectFormat } from './detect-format.js';
-import { handlerFor, refusingHandler } from './handlers.js';
+import { handlerFor } from './handlers.js';
 import { openUploadBody, uploadEncoding } from './open-body.js';
 import { notAFile } from './sniff-file.js';
-import { ingestUpload } from './ingest-upload.js';
 import { OPTION_NAMES, parseUploadOptions } from './upload-options.js';
 
 const RAW_TYPES = [
@@ -93,7 +92,7 @@ async function readMultipart(request: FastifyRequest, maxBytes: number) {
 const mediaType = (header: string | undefined) => (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 export async function uploadRoutes(app: App, deps: RouteDeps) {
-  const { store, config, now } = deps;
+  const { store, config, now, stager } = deps;
 
   // Raw bodies are handed over as streams, unread: the upload parses them as they arrive, and Fastify's
   // body limit (for JSON) does not apply, the upload's own size limit does.
@@ -170,13 +169,17 @@ export async function uploadRoutes(app: App, deps: RouteDeps) {
       });
       const format = detectFormat(options.format, contentType, options.filename, opened.head);
       const notText = notAFile(opened.head);
-      const handler = notText ? refusingHandler(notText) : handlerFor(format);
-      if (!handler) throw new AppError('invalid_upload_option', `The ${format} format is not available.`, { field: 'format' });
+      if (!notText && !handlerFor(format)) throw new AppError('invalid_upload_option', `The ${format} format is not available.`, { field: 'format' });
 
-      const outcome = await ingestUpload(
-        { store, config, now },
-        { environmentId, stream, format, handler, options, idempotencyKey, declaredBytes, body: opened.body, inflation: opened.inflation },
+      // Parsed and staged by a staging thread of `serve` (src/staging/), or here without one.
+      const outcome = await stager.upload(
+        { environmentId, stream, format, refusal: notText ?? null, options, idempotencyKey, declaredBytes, compressed: opened.inflation !== undefined },
+        opened.body,
+        opened.inflation,
       );
+      // The staging thread's store cannot wake this process's engine thread (SQLite has no cross-process
+      // wake-up): this one's does. A second wake-up where the stager already woke it costs a poll at most.
+      if (!outcome.replayed && outcome.row.status === 'pending') store.wake();
       await drain?.();
       if (brokenMultipart !== undefined && outcome.row.status === 'failed') {
         const error = multipartError(brokenMultipart);

@@ -13,6 +13,13 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 export type Backend = 'sqlite' | 'postgres';
 export const BACKENDS: Backend[] = (process.env.SLUICE_TEST_BACKENDS?.split(',') as Backend[] | undefined) ?? ['sqlite', 'postgres'];
 
+/**
+ * Each backend twice: bodies and uploads read and staged on the test's own thread (0), and in a staging
+ * thread (1) as `sluice serve` does it (src/staging/). Suites of what the staging threads do run both ways.
+ */
+export const BACKENDS_BY_STAGING: ReadonlyArray<readonly [Backend, number]> = BACKENDS.flatMap((b) => [[b, 0], [b, 1]] as const);
+export const stagingLabel = (threads: number) => (threads ? ' (staging thread)' : '');
+
 export const PG_BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase {
