@@ -17,10 +17,13 @@ import { serve, sluice, type Child, type Server } from '../support/processes.js'
 const KEY = 'sk_test_faults_sqlite_busy_0123456789ab';
 const ENV = { SLUICE_BOOTSTRAP_KEY: KEY, SLUICE_CHUNK_SIZE: '50', SLUICE_LEASE_MS: '60000', SLUICE_POLL_MS: '100' };
 const ROWS = 40_000;
-// Past the 10 s wait even for a process that takes a second or two to start.
-const HOLD_MS = 15_000;
+// Past three of Sluice's 10 s waits, plus a process's start. A worker's statements are synchronous: a claim
+// poll that meets the lock first blocks the worker for its whole wait, and only then does the chunk's own
+// wait begin; with one wait's margin the chunk could get the lock at its release and never roll back (seen
+// once in CI-like runs), so the lock outlasts a claim's wait, the chunk's and a spare one.
+const HOLD_MS = 32_000;
 
-describe('the SQLite write lock held by another process past the wait [sqlite]', { timeout: 120_000 }, () => {
+describe('the SQLite write lock held by another process past the wait [sqlite]', { timeout: 180_000 }, () => {
   let database: TestDatabase;
   let server: Server;
   let worker: Child;
