@@ -36,7 +36,7 @@ export interface AppOptions {
   config: Config;
   metrics?: Metrics;
   now?: () => number;
-  /** `serve`'s staging threads; unset, bulk bodies are read and staged on the API thread. */
+  /** `serve`'s staging threads; unset, bulk bodies and uploads are read and staged on the API thread. */
   stager?: BulkStager;
 }
 
@@ -48,7 +48,9 @@ const BODY_LIMIT = 32 * 1024 * 1024;
  * server.ts only starts and stops it; tests call `buildApp` and use `inject` without a port.
  */
 export async function app(instance: App, opts: AppOptions & { metrics: Metrics }) {
-  const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now: opts.now ?? Date.now, stager: opts.stager ?? inProcessStager(opts.store, opts.config, opts.now ?? Date.now) };
+  const now = opts.now ?? Date.now;
+  const stager = opts.stager ?? inProcessStager(opts.store, opts.config, now);
+  const deps: RouteDeps = { store: opts.store, config: opts.config, metrics: opts.metrics, now, stager };
 
   instance.setValidatorCompiler(validatorCompiler);
 

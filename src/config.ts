@@ -52,8 +52,8 @@ export interface Config {
   /** Where `sluice worker` serves /metrics (the API serves its own on PORT). */
   workerMetrics: { port: number; host: string };
   /**
-   * Threads of `sluice serve` that read and stage `POST /v1/records/bulk` bodies off the API thread
-   * (src/staging/); 0 does it on the API thread.
+   * Threads of `sluice serve` that read and stage `POST /v1/records/bulk` bodies and uploaded files off the
+   * API thread (src/staging/); 0 does it on the API thread.
    */
   stagingThreads: number;
 }
