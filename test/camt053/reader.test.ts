@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
@@ -17,6 +19,7 @@ import { hasTestdata, TESTDATA_ROOT } from '../support/shared.js';
 import { balanced, fromUnits, toUnits, VERSIONS, writeMessage, type EntrySpec, type MessageSpec, type StatementSpec, type Version } from './writer.js';
 
 const CAMT = join(TESTDATA_ROOT, 'camt053');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const skip = hasTestdata() ? false : `testdata not found at ${TESTDATA_ROOT} (set SLUICE_TESTDATA)`;
 const files = (dir: string) => (hasTestdata() ? readdirSync(join(CAMT, dir)).filter((f) => f.endsWith('.xml')).sort() : []);
 const KNOWN_CODES = new Set([...Object.keys(CAMT053_ERROR_CODES), ...Object.keys(CAMT053_WARNING_CODES)]);
@@ -350,6 +353,39 @@ describe('camt.053 reader: properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('camt.053 reader: comments, processing instructions and speed', () => {
+  test('comments and processing instructions anywhere change nothing that is read', () => {
+    const plain = oneEntry('04');
+    const decorated = plain
+      .replace('?>', '?><!-- exported by a bank --><?bank-export v="2"?>')
+      .replaceAll('<Ntry>', '<!-- entry --><?pi x?><Ntry>')
+      .replaceAll('</Amt>', '</Amt><!--after the amount-->');
+    assert.notEqual(decorated, plain);
+    const a = read(Buffer.from(plain));
+    const b = read(Buffer.from(decorated), [7, 64, 3]);
+    assert.deepEqual(codes(b.result), []);
+    assert.deepEqual(b.entries.map((e) => entryToRecordFields(e)), a.entries.map((e) => entryToRecordFields(e)));
+  });
+
+  test('an XML declaration naming another encoding is reported at its place, line 1 column 1', () => {
+    const r = read(Buffer.from(oneEntry('04').replace('encoding="UTF-8"', 'encoding="windows-1252"'))).result;
+    assert.deepEqual(r.errors.map((e) => [e.code, e.line, e.column, e.path]), [['xml_encoding_unsupported', 1, 1, 'xml']]);
+    assert.match(r.errors[0]!.message, /"windows-1252"/);
+  });
+
+  test("saxes' parser object keeps V8's fast properties (an eighth handler would make it a dictionary, several times slower)", () => {
+    // %HasFastProperties needs V8's natives syntax, so a child process of its own asks it.
+    const script = [
+      "import { Camt053Reader } from './src/formats/camt053/reader.ts';",
+      'const reader = new Camt053Reader({}, { entry() {} });',
+      "reader.push('<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">');",
+      "console.log(JSON.stringify(%HasFastProperties(reader['parser'])));",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(out.trim(), 'true');
   });
 });
 
