@@ -300,9 +300,7 @@ export class Camt053Reader implements TreeHost {
     const declared = this.parser.xmlDecl.encoding;
     const encoding = declared?.toLowerCase();
     if (encoding !== undefined && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(encoding)) {
-      this.report('xml_encoding_unsupported', 1, 1, 'xml', `The XML declaration names the encoding ${JSON.stringify(declared!.slice(0, 40))}; ISO 20022 messages are UTF-8.`);
-      this.stopped = true;
-      throw new Stop();
+      this.stopAt('xml_encoding_unsupported', 1, 1, 'xml', `The XML declaration names the encoding ${JSON.stringify(declared!.slice(0, 40))}; ISO 20022 messages are UTF-8.`);
     }
     const colon = tag.name.indexOf(':');
     this.prefix = colon === -1 ? '' : tag.name.slice(0, colon);
@@ -360,13 +358,15 @@ export class Camt053Reader implements TreeHost {
 
   /** An error after which nothing can be read sensibly: stops at once. */
   fatal(code: Camt053ErrorCode, frame: Frame, message: string): never {
-    this.report(code, frame.line, frame.column, this.path(frame), message);
-    this.stopped = true;
-    throw new Stop();
+    this.stopAt(code, frame.line, frame.column, this.path(frame), message);
   }
 
   private fatalAt(code: Camt053ErrorCode, path: string, message: string): never {
-    this.report(code, this.parser.line, this.parser.column + 1, path, message);
+    this.stopAt(code, this.parser.line, this.parser.column + 1, path, message);
+  }
+
+  private stopAt(code: Camt053ErrorCode, line: number, column: number, path: string, message: string): never {
+    this.report(code, line, column, path, message);
     this.stopped = true;
     throw new Stop();
   }
