@@ -1,6 +1,6 @@
 // Why GET /v1/bulk_requests/{id} slows down as a request grows: `node --import tsx
 // bench/experiments/status-query.ts [records]` (default 1,000,000) fills one request with that many
-// records, then times the results query of src/bulk/bulk-request.repository.ts (resultsPage: ORDER BY over
+// records, then times the results query the status read first had (ORDER BY over
 // the UNION ALL of records and results, which both databases answer by reading every row of the request)
 // against the same query with each branch ordered and limited first (which both answer from their index),
 // and prints the plans. docs/performance.md quotes the numbers.
@@ -48,7 +48,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     await sql.raw(backend === 'postgres' ? 'VACUUM ANALYZE records' : 'ANALYZE').execute(db);
     console.log(`${backend}: one request of ${N.toLocaleString('en-US')} records`);
     for (const [name, query] of [
-      ['resultsPage as it is', current(1)],
+      ['one ORDER BY over the union', current(1)],
       ['each branch ordered and limited', rewritten(1)],
     ] as const) {
       const times: number[] = [];

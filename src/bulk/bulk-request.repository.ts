@@ -180,40 +180,66 @@ export interface ResultItem {
 }
 
 /**
- * Results ordered by index: successful items are the request's records (by `item_index`), the rest are
+ * A bulk request of the environment and one page of its results (`undefined` when the request is not
+ * there), read in one statement: a status read is polled while ingest keeps both CPUs busy, and every
+ * round trip to PostgreSQL waits for a backend to be scheduled (docs/performance.md §4), so the request row
+ * rides along with its results instead of coming first on its own. One statement is also one snapshot:
+ * the counters and the results agree.
+ *
+ * Results are ordered by index: successful items are the request's records (by `item_index`), the rest are
  * result rows. Each branch is ordered and limited on its own index (bulk_request_id, item_index) before
  * the merge, so a page costs offset + limit index entries per branch, not a sort of the whole request
  * (which made status reads of a million-row request take ~100 ms).
  */
-export async function resultsPage(db: Kysely<Database>, bulkRequestId: number, offset: number, limit: number): Promise<ResultItem[]> {
+export async function bulkRequestWithResults(
+  db: Kysely<Database>,
+  environmentId: number,
+  id: number,
+  offset: number,
+  limit: number,
+): Promise<{ row: BulkRequestRow; results: ResultItem[] } | undefined> {
   const reach = offset + limit;
-  const rows = await sql<Omit<ResultItem, 'row_number'> & { item_index: number }>`
-    SELECT item_index, status, record_id, error_code, error FROM (
-      SELECT * FROM (
-        SELECT item_index, 'successful' AS status, id AS record_id, NULL AS error_code, NULL AS error
-        FROM records WHERE bulk_request_id = ${bulkRequestId}
-        ORDER BY item_index LIMIT ${reach}
-      ) successes
-      UNION ALL
-      SELECT * FROM (
-        SELECT item_index, status, record_id, error_code, error
-        FROM bulk_request_results WHERE bulk_request_id = ${bulkRequestId}
-        ORDER BY item_index LIMIT ${reach}
-      ) others
-    ) r
-    ORDER BY item_index
-    LIMIT ${limit} OFFSET ${offset}
+  type Joined = BulkRequestRow & { r_index: number | null; r_status: ResultItem['status'] | null; r_record_id: number | null; r_error_code: string | null; r_error: string | null };
+  const { rows } = await sql<Joined>`
+    SELECT b.*, r.item_index AS r_index, r.status AS r_status, r.record_id AS r_record_id, r.error_code AS r_error_code, r.error AS r_error
+    FROM (SELECT * FROM bulk_requests WHERE environment_id = ${environmentId} AND id = ${id}) b
+    LEFT JOIN (
+      SELECT item_index, status, record_id, error_code, error FROM (
+        SELECT * FROM (
+          SELECT item_index, 'successful' AS status, id AS record_id, NULL AS error_code, NULL AS error
+          FROM records WHERE bulk_request_id = ${id}
+          ORDER BY item_index LIMIT ${reach}
+        ) successes
+        UNION ALL
+        SELECT * FROM (
+          SELECT item_index, status, record_id, error_code, error
+          FROM bulk_request_results WHERE bulk_request_id = ${id}
+          ORDER BY item_index LIMIT ${reach}
+        ) others
+      ) merged
+      ORDER BY item_index
+      LIMIT ${limit} OFFSET ${offset}
+    ) r ON 1 = 1
+    ORDER BY r.item_index
   `.execute(db);
-  if (rows.rows.length === 0) return [];
-  const rowNumberOf = await rowNumbersOf(db, bulkRequestId, rows.rows.map((r) => r.item_index));
-  return rows.rows.map((r) => ({
-    index: r.item_index,
-    status: r.status,
-    record_id: r.record_id,
-    error_code: r.error_code,
-    error: r.error,
-    row_number: rowNumberOf.get(r.item_index) ?? null,
-  }));
+  const first = rows[0];
+  if (!first) return undefined;
+  const { r_index: _i, r_status: _s, r_record_id: _r, r_error_code: _c, r_error: _e, ...row } = first;
+  const page = first.r_index === null ? [] : rows;
+  // Only uploads number their rows; a JSON body's items have none (nor do its retries'), so its status
+  // read skips the segment heads.
+  const rowNumberOf = row.source === 'bulk_api' || page.length === 0 ? new Map<number, number>() : await rowNumbersOf(db, id, page.map((r) => Number(r.r_index)));
+  return {
+    row,
+    results: page.map((r) => ({
+      index: Number(r.r_index),
+      status: r.r_status!,
+      record_id: r.r_record_id,
+      error_code: r.r_error_code,
+      error: r.r_error,
+      row_number: rowNumberOf.get(Number(r.r_index)) ?? null,
+    })),
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { commonErrors, CursorPage, CursorQuery, ErrorResponse, IdParams, Offset,
 import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { parseResultsFormat, type ResultsFormat } from '../keys/results-format.js';
-import { cancelBulkRequest, findBulkRequest, listBulkRequests, resultsPage, retryBulkRequest, type ResultItem } from './bulk-request.repository.js';
+import { bulkRequestWithResults, cancelBulkRequest, findBulkRequest, listBulkRequests, retryBulkRequest, type ResultItem } from './bulk-request.repository.js';
 import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, bulkRequestWithResultsSerializer, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
@@ -125,13 +125,15 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const format = resultsFormatOf(request.headers['sluice-results-format'], request.apiKey.resultsFormat);
-      const row = await requestOr404(request.environment.id, request.params.id);
       // The schema fills in limit's default (50); an array answer without a limit the client sent holds
       // every result instead, up to ARRAY_RESULTS_MAX.
       const limitSent = new URLSearchParams(request.raw.url?.split('?')[1] ?? '').has('limit');
       const limit = format === 'array' && !limitSent ? ARRAY_RESULTS_MAX : (request.query.limit ?? 50);
       const offset = request.query.offset ?? 0;
-      const found = await resultsPage(store.db, row.id, offset, limit + 1);
+      const id = parseId(request.params.id, 'bulk_request_not_found');
+      const read = await bulkRequestWithResults(store.db, request.environment.id, id, offset, limit + 1);
+      if (!read) throw new AppError('bulk_request_not_found');
+      const { row, results: found } = read;
       const data = found.slice(0, limit).map(toResult);
       const more = found.length > limit;
       reply.header('sluice-results-format', format);
@@ -140,7 +142,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         ...serialize(row),
         results: data,
         results_truncated: more || offset > 0,
-        // Counters and results are read one after the other: never report fewer than the answer shows.
+        // Counters and results come from one snapshot; the larger of the two still never under-reports.
         results_total: Math.max(row.processed_items, offset + data.length + (more ? 1 : 0)),
       };
     },
