@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { AppError } from '../errors/app-error.js';
 import { commonErrors, ErrorResponse } from '../http/schemas.js';
 import type { App, RouteDeps } from '../http/types.js';
 import { validatorCompiler } from '../http/validation.js';
@@ -32,10 +33,14 @@ export async function bulkCreateRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const environmentId = request.environment.id;
-      // JSON arrives as bytes (rawJsonBody); any other content type as its parser made it, which is checked
-      // here and refused, as Fastify's validation refused it (a string or nothing is not an object).
-      const sent: unknown = request.body;
-      const body = Buffer.isBuffer(sent) ? sent : (bulkBodyOf(sent, { queryDryRun: undefined, idempotent: false }), Buffer.from(JSON.stringify(sent)));
+      // JSON arrives as bytes (rawJsonBody). Any other content type's parser made a string or nothing, which
+      // bulkBodyOf refuses (422) as Fastify's validation did; should a parser ever make a valid body of
+      // another type, it is still not JSON bytes to stage, so it is refused as a media type.
+      const body: unknown = request.body;
+      if (!Buffer.isBuffer(body)) {
+        bulkBodyOf(body, { queryDryRun: undefined, idempotent: false });
+        throw new AppError('unsupported_media_type');
+      }
       if (request.validationError) {
         // A bad body is named before a bad query string or header, as Fastify's own order had it.
         readBulkBody(body, { queryDryRun: undefined, idempotent: false });

@@ -2,6 +2,7 @@ import type { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { spawnThread } from '../threads/spawn-thread.js';
+import { superviseThread } from '../threads/supervise-thread.js';
 import type { BulkCreate, BulkCreated } from './create-bulk-request.js';
 import type { FromStaging, StagingThreadData, ToStaging } from './messages.js';
 import type { BulkStager, UploadInput } from './stager.js';
@@ -62,49 +63,31 @@ export class StagingThreads implements BulkStager {
     const data: StagingThreadData = { config };
     const thread = spawnThread(import.meta.url, 'staging-entry', data);
     const pending = new Map<number, Pending>();
-    let running = false;
-    let resolveStarted!: () => void;
-    let rejectStarted!: (error: Error) => void;
-    const started = new Promise<void>((resolve, reject) => {
-      resolveStarted = resolve;
-      rejectStarted = reject;
-    });
-    let resolveDone!: () => void;
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    const fail = (error: Error) => {
-      rejectStarted(error);
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-      if (running && !this.stopping) onFatal(error);
-    };
-    thread.on('message', (message: FromStaging) => {
-      switch (message.type) {
-        case 'started':
-          running = true;
-          return resolveStarted();
-        case 'stopped':
-          return resolveDone();
-        case 'failed':
-          return fail(new Error(`staging thread: ${message.message}`));
-        case 'created':
-        case 'uploaded': {
-          const p = pending.get(message.id);
-          pending.delete(message.id);
-          return p?.resolve((message.type === 'created' ? message.result : message.outcome) as never);
+    const { started, done } = superviseThread<FromStaging>(thread, {
+      name: 'staging thread',
+      stopping: () => this.stopping,
+      onFatal,
+      onFailure: (error) => {
+        for (const p of pending.values()) p.reject(error);
+        pending.clear();
+      },
+      onMessage: (message) => {
+        switch (message.type) {
+          case 'created':
+          case 'uploaded': {
+            const p = pending.get(message.id);
+            pending.delete(message.id);
+            return p?.resolve((message.type === 'created' ? message.result : message.outcome) as never);
+          }
+          case 'ack':
+            return pending.get(message.id)?.acked?.();
+          case 'error': {
+            const p = pending.get(message.id);
+            pending.delete(message.id);
+            return p?.reject(fromThreadError(message.error));
+          }
         }
-        case 'ack':
-          return pending.get(message.id)?.acked?.();
-        case 'error': {
-          const p = pending.get(message.id);
-          pending.delete(message.id);
-          return p?.reject(fromThreadError(message.error));
-        }
-      }
-    });
-    thread.on('error', fail);
-    thread.on('exit', (code) => {
-      resolveDone();
-      fail(new Error(`staging thread exited with code ${code}`));
+      },
     });
     this.members.push({ thread, pending, done });
     return started;

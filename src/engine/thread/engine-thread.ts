@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { Store } from '../../db/connect.js';
 import type { EngineMetrics } from '../../metrics.js';
 import { spawnThread } from '../../threads/spawn-thread.js';
+import { superviseThread } from '../../threads/supervise-thread.js';
 import type { EngineThreadData, FromEngine, ToEngine } from './messages.js';
 
 /**
@@ -27,60 +28,32 @@ export class EngineThread {
   private readonly done: Promise<void>;
   private stopped: Promise<void> | undefined;
   private stopping = false;
-  /** Set once started: a failure before that rejects `ready()` instead (the start fails, with its reason). */
-  private running = false;
   private readonly unsubscribe: () => void;
 
   constructor(config: Config, store: Store, metrics: EngineMetrics, private readonly logger: Logger, onFatal: (error: Error) => void) {
     const data: EngineThreadData = { config };
     this.thread = spawnThread(import.meta.url, 'entry', data);
-    let resolveStarted!: () => void;
-    let rejectStarted!: (error: Error) => void;
-    this.started = new Promise((resolve, reject) => {
-      resolveStarted = resolve;
-      rejectStarted = reject;
-    });
-    let resolveDone!: () => void;
-    this.done = new Promise<void>((resolve) => (resolveDone = resolve));
-    // Without a handler a rejection nobody awaits (the thread failed after stop began) would be reported as unhandled.
-    this.started.catch(() => {});
-    this.thread.on('message', (message: FromEngine) => {
-      switch (message.type) {
-        case 'started':
-          this.running = true;
-          return resolveStarted();
-        case 'stopped':
-          return resolveDone();
-        case 'failed': {
-          const error = new Error(`engine thread: ${message.message}`);
-          rejectStarted(error);
-          if (this.running && !this.stopping) onFatal(error);
-          return;
+    ({ started: this.started, done: this.done } = superviseThread<FromEngine>(this.thread, {
+      name: 'engine thread',
+      stopping: () => this.stopping,
+      onFatal,
+      onMessage: (message) => {
+        switch (message.type) {
+          case 'items':
+            return metrics.itemsProcessed.inc({ outcome: message.outcome }, message.value);
+          case 'chunk':
+            return metrics.chunkDuration.observe(message.seconds);
+          case 'finished':
+            return metrics.requestsFinished.inc({ status: message.status });
+          case 'lease-lost':
+            return metrics.leasesLost.inc();
+          case 'copy-fallback':
+            return metrics.copyFallbacks.inc({ reason: message.reason });
+          case 'webhook-delivery':
+            return metrics.webhookDeliveries.inc({ outcome: message.outcome });
         }
-        case 'items':
-          return metrics.itemsProcessed.inc({ outcome: message.outcome }, message.value);
-        case 'chunk':
-          return metrics.chunkDuration.observe(message.seconds);
-        case 'finished':
-          return metrics.requestsFinished.inc({ status: message.status });
-        case 'lease-lost':
-          return metrics.leasesLost.inc();
-        case 'copy-fallback':
-          return metrics.copyFallbacks.inc({ reason: message.reason });
-        case 'webhook-delivery':
-          return metrics.webhookDeliveries.inc({ outcome: message.outcome });
-      }
-    });
-    this.thread.on('error', (error) => {
-      rejectStarted(error);
-      if (this.running && !this.stopping) onFatal(error);
-    });
-    this.thread.on('exit', (code) => {
-      resolveDone();
-      const error = new Error(`engine thread exited with code ${code}`);
-      rejectStarted(error);
-      if (this.running && !this.stopping) onFatal(error);
-    });
+      },
+    }));
     this.unsubscribe = store.onWake(() => this.send({ type: 'wake' }));
   }
 
