@@ -1,8 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // `sluice` from any directory: every path here is relative to this file, never to the working directory
 // (`npm link` and `npm install -g .` reach it through a symlink, which Node resolves to the real file).
 // A build (`npm run build`; `npm start` builds first) runs from dist/. A checkout that was never built runs
 // from source through tsx, the development dependency, so a fresh clone's `sluice` works too.
+// --max-semi-space-size=4 bounds the main thread's young generation, which only node's command line can
+// (the threads bound their own: src/threads/spawn-thread.ts); `npm start` passes the same flag.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

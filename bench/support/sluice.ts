@@ -3,7 +3,7 @@
 // source through tsx (as the tests do). A stale dist would measure code that is no longer the project's.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/support/shared.js';
 
@@ -51,9 +51,17 @@ export interface SluiceProcess {
   stop(): Promise<number | string>;
 }
 
+/**
+ * The node flags `npm start` runs Sluice with (package.json; `bin/sluice.js` has them in its first line):
+ * the bench measures what an operator runs, not bare node.
+ */
+const START_FLAGS = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
 /** `nodeFlags` go on node's own command line (--cpu-prof is not allowed in NODE_OPTIONS). */
 function start(command: string[], env: Record<string, string>, nodeFlags: string[] = []): SluiceProcess {
-  const proc = spawn(process.execPath, [...nodeFlags, ...sluiceCommand().args, ...command], {
+  const proc = spawn(process.execPath, [...START_FLAGS, ...nodeFlags, ...sluiceCommand().args, ...command], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
