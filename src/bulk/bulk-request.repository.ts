@@ -226,9 +226,9 @@ export async function bulkRequestWithResults(
   if (!first) return undefined;
   const { r_index: _i, r_status: _s, r_record_id: _r, r_error_code: _c, r_error: _e, ...row } = first;
   const page = first.r_index === null ? [] : rows;
-  // Only uploads number their rows; a JSON body's items have none (nor do its retries'), so its status
-  // read skips the segment heads.
-  const rowNumberOf = row.source === 'bulk_api' || page.length === 0 ? new Map<number, number>() : await rowNumbersOf(db, id, page.map((r) => Number(r.r_index)));
+  // Row numbers live in the segment heads, which any request may have (a JSON request's have none, but
+  // the heads say so, not the source: requests staged before 0006 were migrated with whatever they held).
+  const rowNumberOf = page.length === 0 ? new Map<number, number>() : await rowNumbersOf(db, id, page.map((r) => Number(r.r_index)));
   return {
     row,
     results: page.map((r) => ({
