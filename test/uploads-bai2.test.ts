@@ -143,6 +143,18 @@ for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
       assert.ok(list.body.data.some((r: any) => r.currency === 'USD'));
     });
 
+    test('a status read shows source_details as every other answer does, in both results formats', async () => {
+      const name = files('valid')[0]!;
+      const res = await upload(t, 'valid', readFileSync(join(BAI2, 'valid', name), 'latin1'), `?filename=${name}`);
+      const done = await completed(t, res.body.id);
+      const listed = (await t.call('GET', '/v1/bulk_requests?limit=200')).body.data.find((r: { id: number }) => r.id === res.body.id);
+      assert.ok(done.source_details?.bai2, 'the status read has source_details');
+      assert.deepEqual(done.source_details, listed.source_details, 'the status read splices the stored text; the list parses it');
+      const array = await t.app.inject({ method: 'GET', url: `/v1/bulk_requests/${res.body.id}`, headers: { 'x-api-key': t.key, 'sluice-results-format': 'array' } });
+      assert.equal(array.statusCode, 200);
+      assert.deepEqual(JSON.parse(array.body).source_details, listed.source_details);
+    });
+
     test('the invalid file and malformed ones end failed with a located error and create nothing', async () => {
       const inputs: Array<[string, Buffer | string]> = files('invalid').map((n) => [n, readFileSync(join(BAI2, 'invalid', n))]);
       const good = writeBai2(model('9', [100, 200]));

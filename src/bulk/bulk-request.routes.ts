@@ -8,7 +8,7 @@ import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { parseResultsFormat, type ResultsFormat } from '../keys/results-format.js';
 import { bulkRequestWithResults, cancelBulkRequest, findBulkRequest, listBulkRequests, retryBulkRequest, type ResultItem } from './bulk-request.repository.js';
-import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, bulkRequestWithResultsSerializer, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
+import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, bulkRequestWithResultsSerializer, OnConflictSchema, serializeBulkRequest, SOURCE_DETAILS_TEXT } from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
 import { emitBulkRequestEnded } from '../webhooks/emit.js';
@@ -137,9 +137,10 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
       const data = found.slice(0, limit).map(toResult);
       const more = found.length > limit;
       reply.header('sluice-results-format', format);
-      if (format === 'page') return { ...serialize(row), results: { data, has_more: more, offset } };
+      const shown = { ...serializeBulkRequest(row, now(), config.engine.stuckAfterMs, { sourceDetails: 'text' }), [SOURCE_DETAILS_TEXT]: row.source_details };
+      if (format === 'page') return { ...shown, results: { data, has_more: more, offset } };
       return {
-        ...serialize(row),
+        ...shown,
         results: data,
         results_truncated: more || offset > 0,
         // Counters and results come from one snapshot; the larger of the two still never under-reports.
