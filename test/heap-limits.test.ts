@@ -30,9 +30,9 @@ describe('heap limits', () => {
     }
   });
 
-  test('npm start, bin/sluice.js and the systemd unit bound the API thread the same way', () => {
-    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
-    assert.ok(start.split(/\s+/).includes(MAIN_FLAG), `package.json start: ${start}`);
+  test('npm start, npm run sluice, bin/sluice.js and the systemd unit bound the API thread the same way', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['start', 'sluice']) assert.ok(scripts[name]!.split(/\s+/).includes(MAIN_FLAG), `package.json ${name}: ${scripts[name]}`);
     const shebang = read('bin/sluice.js').split('\n')[0]!;
     assert.equal(shebang, `#!/usr/bin/env -S node ${MAIN_FLAG}`);
     const execStart = read('docs/operations.md').split('\n').find((line) => line.startsWith('ExecStart=') && line.endsWith(' serve'));
