@@ -1,10 +1,11 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env node
 // `sluice` from any directory: every path here is relative to this file, never to the working directory
 // (`npm link` and `npm install -g .` reach it through a symlink, which Node resolves to the real file).
 // A build (`npm run build`; `npm start` builds first) runs from dist/. A checkout that was never built runs
 // from source through tsx, the development dependency, so a fresh clone's `sluice` works too.
-// --max-semi-space-size=4 bounds the main thread's young generation, which only node's command line can
-// (the threads bound their own: src/threads/spawn-thread.ts); `npm start` passes the same flag.
+// No node flags on the first line: `env -S` is GNU and BSD, not BusyBox (Alpine), and a `sluice` that does
+// not start is worse than one with a larger young generation. `npm start`, `npm run sluice` and the systemd
+// unit pass --max-semi-space-size=4; run from the PATH, NODE_OPTIONS=--max-semi-space-size=4 does the same.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

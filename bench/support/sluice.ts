@@ -52,7 +52,7 @@ export interface SluiceProcess {
 }
 
 /**
- * The node flags `npm start` runs Sluice with (package.json; `bin/sluice.js` has them in its first line):
+ * The node flags `npm start` runs Sluice with (package.json; `npm run sluice` has the same):
  * the bench measures what an operator runs, not bare node.
  */
 const START_FLAGS = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start

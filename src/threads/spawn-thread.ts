@@ -7,7 +7,7 @@ import { Worker as Thread } from 'node:worker_threads';
  * space, about a quarter of the process's RSS. At 8 MB (with the API thread's semi-space at 4 MB), three of
  * the four csv and nacha runs peaked 88 to 103 MB lower at the same speed; at 4 MB (semi-space 2) lower
  * again, but the engine was up to a fifth slower on PostgreSQL (docs/performance.md §6). The
- * API thread's own young generation only node's command line can bound: `npm start`, `bin/sluice.js` and
+ * API thread's own young generation only node's options can bound (command line or NODE_OPTIONS): `npm start`, `npm run sluice` and
  * the systemd unit pass `--max-semi-space-size=4`.
  */
 export const THREAD_YOUNG_GENERATION_MB = 8;
