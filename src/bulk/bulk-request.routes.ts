@@ -8,7 +8,7 @@ import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { parseResultsFormat, type ResultsFormat } from '../keys/results-format.js';
 import { bulkRequestWithResults, cancelBulkRequest, findBulkRequest, listBulkRequests, retryBulkRequest, type ResultItem } from './bulk-request.repository.js';
-import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, bulkRequestWithResultsSerializer, OnConflictSchema, serializeBulkRequest, SOURCE_DETAILS_TEXT } from './bulk-request.schemas.js';
+import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, bulkRequestWithResultsSerializer, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
 import { emitBulkRequestEnded } from '../webhooks/emit.js';
@@ -60,7 +60,8 @@ function resultsFormatOf(header: string | string[] | undefined, keyFormat: Resul
 
 export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
   const { store, config, now } = deps;
-  const serialize = (row: Parameters<typeof serializeBulkRequest>[0]) => serializeBulkRequest(row, now(), config.engine.stuckAfterMs);
+  const serialize = (row: Parameters<typeof serializeBulkRequest>[0], options?: Parameters<typeof serializeBulkRequest>[3]) =>
+    serializeBulkRequest(row, now(), config.engine.stuckAfterMs, options);
 
   async function requestOr404(environmentId: number, rawId: string) {
     const row = await findBulkRequest(store.db, environmentId, parseId(rawId, 'bulk_request_not_found'));
@@ -104,7 +105,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         limit,
       );
       const { page, nextCursor } = pageOf(rows, limit);
-      return { data: page.map(serialize), next_cursor: nextCursor, limit };
+      return { data: page.map((r) => serialize(r)), next_cursor: nextCursor, limit };
     },
   );
 
@@ -137,7 +138,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
       const data = found.slice(0, limit).map(toResult);
       const more = found.length > limit;
       reply.header('sluice-results-format', format);
-      const shown = { ...serializeBulkRequest(row, now(), config.engine.stuckAfterMs, { sourceDetails: 'text' }), [SOURCE_DETAILS_TEXT]: row.source_details };
+      const shown = serialize(row, { sourceDetails: 'text' });
       if (format === 'page') return { ...shown, results: { data, has_more: more, offset } };
       return {
         ...shown,

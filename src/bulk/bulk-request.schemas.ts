@@ -112,7 +112,7 @@ export function progressOf(row: Pick<BulkRequestRow, 'processed_items' | 'total_
   return row.total_items === 0 ? 100 : Math.floor((row.processed_items * 100) / row.total_items);
 }
 
-/** `sourceDetails: 'text'` leaves `source_details` out, for a serializer that splices it (SOURCE_DETAILS_TEXT). */
+/** `sourceDetails: 'text'` hands `source_details` over as stored, under SOURCE_DETAILS_TEXT, for a serializer that splices it. */
 export function serializeBulkRequest(row: BulkRequestRow, now: number, stuckAfterMs: number, options: { sourceDetails?: 'parsed' | 'text' } = {}) {
   const stuck = row.status === 'processing' && (row.last_progress_at ?? row.started_at ?? row.created_at) < now - stuckAfterMs;
   return {
@@ -141,6 +141,10 @@ export function serializeBulkRequest(row: BulkRequestRow, now: number, stuckAfte
     data_stream_id: row.data_stream_id,
     url: `/v1/bulk_requests/${row.id}`,
     dry_run: row.dry_run === 1,
-    ...(row.source_details !== null && options.sourceDetails !== 'text' ? { source_details: JSON.parse(row.source_details) as Record<string, unknown> } : {}),
+    ...(options.sourceDetails === 'text'
+      ? { [SOURCE_DETAILS_TEXT]: row.source_details }
+      : row.source_details !== null
+        ? { source_details: JSON.parse(row.source_details) as Record<string, unknown> }
+        : {}),
   };
 }
