@@ -67,12 +67,14 @@ for (const backend of BACKENDS) {
       };
       const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
       const record = (stream: string) => (i: number) => JSON.stringify(sampleRecord(stream, i, i % 100 === 7 ? { amount: 'x' } : {}));
-      // Pending: never started; every hundredth item (from 7) is invalid; row numbers as an upload had them.
-      await request('pending', 0, {}, range(0, 2500), record('pending'), (i) => i + 2);
+      // Pending: a NACHA upload never started (its items staged as JSON records, as before staged records);
+      // every hundredth item (from 7) is invalid; row numbers as an upload had them.
+      await request('pending', 0, { source: 'nacha', options: JSON.stringify({ data_stream_key: 'pending' }) }, range(0, 2500), record('pending'), (i) => i + 2);
       // Half processed by a worker that died: its lease ran out at the checkpoint 1,000.
       await request('half', 1, { status: 'processing', next_index: 1000, processed_items: 1000, successful_items: 1000, claims: 1, lease_owner: 'gone', lease_expires_at: 1, started_at: now }, range(0, 3000), (i) => JSON.stringify(sampleRecord('half', i)), () => null);
-      // Cancelled at 1,500 with failed and skipped results before it: a retry runs those and what was left.
-      const cancelled = await request('cancelled', 2, { status: 'cancelled', next_index: 1500, processed_items: 1500, successful_items: 1496, failed_items: 3, skipped_items: 1, completed_at: now }, range(0, 2000), (i) => JSON.stringify(sampleRecord('cancelled', i)), (i) => i + 2);
+      // A BAI2 upload cancelled at 1,500 with failed and skipped results before it: a retry runs those and
+      // what was left.
+      const cancelled = await request('cancelled', 2, { source: 'bai2', status: 'cancelled', next_index: 1500, processed_items: 1500, successful_items: 1496, failed_items: 3, skipped_items: 1, completed_at: now }, range(0, 2000), (i) => JSON.stringify(sampleRecord('cancelled', i)), (i) => i + 2);
       for (const [index, status] of [[10, 'failed'], [20, 'failed'], [30, 'skipped'], [1400, 'failed']] as const) {
         await store.db
           .insertInto('bulk_request_results')

@@ -208,6 +208,7 @@ for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
       assert.equal(lines.length, 3);
       assert.match(lines[0]!, /external_id/);
       assert.match(lines[1]!, /bai2:122099999:2503010800:7:1\.1\.1:/);
+      assert.match(lines[1]!, /^\d{4}-\d{2}-\d{2},conflict,500,USD,/, 'date, the upload\'s stream, amount and currency, as the record reads');
       assert.match(lines[1]!, /",4,duplicate_external_id,/, 'row_number is the line of the 16 record (01, 02, 03, then it)');
     });
 

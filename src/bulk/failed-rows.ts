@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { decodeCsvRow } from '../formats/csv/index.js';
 import type { UploadRequestOptions } from '../uploads/request-options.js';
+import { stagedRecordObject } from '../records/staged-record.js';
 import { failedItemsAfter, type BulkRequestRow } from './bulk-request.repository.js';
 
 /**
@@ -43,15 +44,11 @@ export interface FailedRowsLayout {
   cells(payload: string): unknown[];
 }
 
-const jsonLayout = (): FailedRowsLayout => ({
-  header: [...JSON_COLUMNS],
-  cells(payload) {
-    const value: unknown = JSON.parse(payload);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON_COLUMNS.map((c) => (c === 'metadata' ? value : ''));
-    const record = value as Record<string, unknown>;
-    return JSON_COLUMNS.map((c) => record[c]);
-  },
-});
+function jsonCells(value: unknown): unknown[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON_COLUMNS.map((c) => (c === 'metadata' ? value : ''));
+  const record = value as Record<string, unknown>;
+  return JSON_COLUMNS.map((c) => record[c]);
+}
 
 /** A CSV row goes back under the header it was uploaded with, cells untouched, ready to fix and resend. */
 const csvLayout = (request: BulkRequestRow): FailedRowsLayout => {
@@ -62,12 +59,20 @@ const csvLayout = (request: BulkRequestRow): FailedRowsLayout => {
   };
 };
 
-/** NACHA items are staged as the records they map to, so they read back like JSON items. */
+/**
+ * Staged records (a JSON body's records, and NACHA, BAI2 and camt.053 entries as the records they map to)
+ * read back as the JSON object they stand for; an upload's name its stream in the request's options.
+ */
+const stagedRecordLayout = (request: BulkRequestRow): FailedRowsLayout => {
+  const streamKey = (JSON.parse(request.options) as Partial<UploadRequestOptions>).data_stream_key ?? '';
+  return { header: [...JSON_COLUMNS], cells: (payload) => jsonCells(stagedRecordObject(payload, streamKey)) };
+};
+
 const LAYOUTS: Record<BulkRequestRow['source'], (request: BulkRequestRow) => FailedRowsLayout> = {
-  bulk_api: jsonLayout,
-  nacha: jsonLayout,
-  bai2: jsonLayout,
-  camt053: jsonLayout,
+  bulk_api: stagedRecordLayout,
+  nacha: stagedRecordLayout,
+  bai2: stagedRecordLayout,
+  camt053: stagedRecordLayout,
   csv: csvLayout,
 };
 

@@ -27,9 +27,9 @@ export interface StagedItem {
 export type EncodedSegment = Omit<BulkRequestSegmentTable, 'bulk_request_id'>;
 
 /**
- * Segment encoding, chosen by measurement (docs/decisions.md, "Segments"): the payloads, which are always JSON
- * texts (JSON.stringify never writes a raw newline), joined by newlines, so encoding is one `join` and decoding
- * one `split`, with nothing escaped either way. Indexes and row numbers sit in columns of their own: a first
+ * Segment encoding, chosen by measurement (docs/decisions.md, "Segments"): the payloads (JSON texts, which
+ * JSON.stringify never writes with a raw newline, or staged records, which hold none: records/staged-record.ts)
+ * joined by newlines, so encoding is one `join` and decoding one `split`, with nothing escaped either way. Indexes and row numbers sit in columns of their own: a first
  * run's indexes are first..last and cost nothing; a retry's keep gaps and are listed. Row numbers read apart
  * from payloads serve the results page without touching megabytes of payload. The same layout is what the
  * migration from per-item rows builds in SQL (0006).
@@ -46,7 +46,7 @@ export function encodeSegment(items: readonly StagedItem[]): EncodedSegment {
     if (item.index <= prev) throw new Error('segment items must be in increasing index order');
     prev = item.index;
     // A raw newline would split an item in two when read back; only a bug could put one here.
-    if (item.payload.includes('\n')) throw new Error('a staged payload must be a JSON text without raw newlines');
+    if (item.payload.includes('\n')) throw new Error('a staged payload must not hold a raw newline');
     payloads[i] = item.payload;
     if (item.rowNumber !== null) withRowNumber = true;
   }

@@ -7,7 +7,8 @@ import type { UploadRequestOptions } from '../uploads/request-options.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import type { ItemRow } from './sql/read-items.js';
 import type { RecordSource } from '../records/record.table.js';
-import { validateRecordFields, type ItemError, type RecordDraft } from '../records/validate-record.js';
+import { type ItemError, type RecordDraft } from '../records/validate-record.js';
+import { decodeJsonRecord, decodeStagedRecord } from '../records/staged-record.js';
 
 export type Decoded = { ok: true; draft: RecordDraft } | { ok: false; error: ItemError };
 
@@ -23,21 +24,24 @@ export const RECORD_SOURCE: Record<ClaimedRequest['source'], RecordSource> = {
   camt053: 'camt053_upload',
 };
 
-const decodeJsonItem: ItemDecoder = (item) => {
-  // The payload was serialized by Sluice from a parsed body, so it always parses; the record inside may not
-  // be valid, which is what validation reports.
-  return validateRecordFields(JSON.parse(item.payload));
-};
-
 /**
- * One decoder per source; a request's options tell a file decoder how to read its items. NACHA items are
- * staged already mapped to the record they become (SPEC §5), so they read like JSON items.
+ * Items are staged records (records/staged-record.ts): a JSON body's records as sent, each naming its
+ * stream; NACHA, BAI2 and camt.053 entries already mapped to the record they become (SPEC §5), of the
+ * upload's stream, which the request's options name. camt.053's JSON form has a case of its own.
  */
+function stagedRecords(json: (payload: string) => Decoded = decodeJsonRecord) {
+  return async (_store: Store, request: ClaimedRequest): Promise<ItemDecoder> => {
+    const streamKey = (JSON.parse(request.options) as Partial<UploadRequestOptions>).data_stream_key ?? '';
+    return (item) => decodeStagedRecord(item.payload, streamKey, json);
+  };
+}
+
+/** One decoder per source; a request's options tell a file decoder how to read its items. */
 const DECODERS: Record<ClaimedRequest['source'], (store: Store, request: ClaimedRequest) => Promise<ItemDecoder>> = {
-  bulk_api: async () => decodeJsonItem,
-  nacha: async () => decodeJsonItem,
-  bai2: async () => decodeJsonItem,
-  camt053: async () => (item) => decodeCamt053Item(item.payload),
+  bulk_api: stagedRecords(),
+  nacha: stagedRecords(),
+  bai2: stagedRecords(),
+  camt053: stagedRecords(decodeCamt053Item),
   csv: csvDecoder,
 };
 

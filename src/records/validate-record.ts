@@ -49,14 +49,19 @@ export function isPossibleStreamKey(key: string): boolean {
   return STREAM_KEY.test(key);
 }
 
+/** The last check of a record, where callers then look the stream up: a key no stream could have. */
+export function checkStreamKey(key: string): ItemError | undefined {
+  return isPossibleStreamKey(key) ? undefined : err('unknown_data_stream', 'data_stream_key', 'data_stream_key names no data stream in this environment');
+}
+
 /**
  * Metadata is stored as JSON text, so NUL and lone surrogates in it are kept as `\u` escapes and come back
  * exactly as sent, on both databases (unlike the text columns). Only the marks of non-finite numbers are
  * refused, and serialized JSON shows them as `\udfff`: metadata without one needs no walk, one indexOf.
  */
-function metadataTextError(value: Record<string, unknown>, json: string): ItemError | undefined {
+function metadataTextError(value: () => Record<string, unknown>, json: string): ItemError | undefined {
   if (json.indexOf('\\udfff') === -1) return undefined;
-  const found = badTextIn(value, 'metadata', nonFiniteProblem);
+  const found = badTextIn(value(), 'metadata', nonFiniteProblem);
   return found ? err('invalid_metadata', 'metadata', `${found.path} ${found.problem}`) : undefined;
 }
 
@@ -228,10 +233,25 @@ export function serializeMetadata(value: unknown): string | ItemError {
     // Only something that JSON itself cannot hold (absurd nesting depth): one try per record, not per field.
     return err('invalid_metadata', 'metadata', 'metadata cannot be serialized as JSON');
   }
+  return checkMetadataJson(json, () => value as Record<string, unknown>) ?? json;
+}
+
+/**
+ * The checks on metadata once it is JSON text (`JSON.stringify` of a plain object): its size, and the marks
+ * of non-finite numbers, for which `value` is read (parsed, for a staged record) only when one is there.
+ */
+export function checkMetadataJson(json: string, value: () => Record<string, unknown>): ItemError | undefined {
   if (utf8Bytes(json) > METADATA_MAX_BYTES) {
     return err('invalid_metadata', 'metadata', `metadata is larger than ${METADATA_MAX_BYTES} bytes serialized (16 KiB)`);
   }
-  return metadataTextError(value, json) ?? json;
+  return metadataTextError(value, json);
+}
+
+/** The currency as stored (uppercase ISO 4217), `USD` when absent, or the error. */
+export function checkCurrency(value: unknown): string | ItemError {
+  if (value === undefined) return DEFAULT_CURRENCY;
+  const normalized = typeof value === 'string' ? normalizeCurrency(value) : undefined;
+  return normalized ?? err('invalid_currency', 'currency', 'currency must be an ISO 4217 code such as USD or EUR (omit it for USD)');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -261,15 +281,8 @@ export function validateRecordFields(input: unknown): ValidationResult {
   let e = checkDate(input.date) ?? checkAmount(input.amount) ?? checkDirection(input.direction);
   if (e) return { ok: false, error: e };
 
-  let currency = DEFAULT_CURRENCY;
-  const rawCurrency = input.currency;
-  if (rawCurrency !== undefined) {
-    const normalized = typeof rawCurrency === 'string' ? normalizeCurrency(rawCurrency) : undefined;
-    if (normalized === undefined) {
-      return fail('invalid_currency', 'currency', 'currency must be an ISO 4217 code such as USD or EUR (omit it for USD)');
-    }
-    currency = normalized;
-  }
+  const currency = checkCurrency(input.currency);
+  if (typeof currency !== 'string') return { ok: false, error: currency };
 
   const description = input.description ?? null;
   const externalId = input.external_id ?? null;
@@ -290,9 +303,8 @@ export function validateRecordFields(input: unknown): ValidationResult {
   }
 
   // Last, where callers check that the stream exists: the same record gets the same first error either way.
-  if (!isPossibleStreamKey(streamKey)) {
-    return fail('unknown_data_stream', 'data_stream_key', 'data_stream_key names no data stream in this environment');
-  }
+  const keyError = checkStreamKey(streamKey);
+  if (keyError) return { ok: false, error: keyError };
 
   const amount = input.amount as number;
   return {

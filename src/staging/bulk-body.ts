@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import { parseJsonBody } from '../http/json-text.js';
 import { validatorCompiler } from '../http/validation.js';
 import { isPossibleStreamKey } from '../records/validate-record.js';
+import { encodeSubmittedRecord } from '../records/staged-record.js';
 
 export const MAX_BULK_RECORDS = 1000;
 
@@ -113,6 +114,6 @@ export function bulkBodyOf(value: unknown, options: BulkBodyOptions): ReadBulkBo
     hash,
     streamKey,
     streamKeys: streamKey === undefined ? streamKeysOf(body.records) : [],
-    items: body.records.map((record, index) => ({ index, rowNumber: null, payload: JSON.stringify(record) })),
+    items: body.records.map((record, index) => ({ index, rowNumber: null, payload: encodeSubmittedRecord(record) })),
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '../formats/bai2/index.js';
 import type { FileError, FormatHandler } from './format.js';
 import { rejectedFile } from './rejected-file.js';
+import { encodeStagedRecord } from '../records/staged-record.js';
 
 const toFileError = (e: Bai2Error): FileError => ({ line: e.line, field: `${e.record}.${e.field}`, code: e.code, message: e.message });
 
@@ -93,7 +94,7 @@ export const bai2Handler: FormatHandler = {
           case 'detail': {
             if (broken) break;
             const fields = detailToRecordFields(event.detail, event.file, event.group, event.account);
-            const pending = sink.push(event.detail.line, JSON.stringify({ ...fields, data_stream_key: ctx.dataStreamKey }));
+            const pending = sink.push(event.detail.line, encodeStagedRecord(fields, ctx.dataStreamKey));
             if (pending) await pending;
             break;
           }

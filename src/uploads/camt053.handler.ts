@@ -8,6 +8,7 @@ import {
   type Camt053Warning,
 } from '../formats/camt053/index.js';
 import type { FileError, FormatHandler } from './format.js';
+import { encodeStagedRecord } from '../records/staged-record.js';
 
 const toFileError = (e: Camt053Error | Camt053Warning): FileError => ({
   line: e.line,
@@ -78,7 +79,7 @@ export const camt053Handler: FormatHandler = {
           // row_number: the line of the entry, or of the detail a split entry's record comes from.
           const entry = event.entry;
           for (const [i, fields] of entryToRecordFields(entry).entries()) {
-            const pending = sink.push(entry.split ? entry.details[i]!.line : entry.line, JSON.stringify({ ...fields, data_stream_key: ctx.dataStreamKey }));
+            const pending = sink.push(entry.split ? entry.details[i]!.line : entry.line, encodeStagedRecord(fields, ctx.dataStreamKey));
             if (pending) await pending;
           }
         }

@@ -9,6 +9,7 @@ import {
 } from '../formats/nacha/index.js';
 import type { FileError, FormatHandler } from './format.js';
 import { rejectedFile } from './rejected-file.js';
+import { encodeStagedRecord } from '../records/staged-record.js';
 
 const toFileError = (e: NachaError | NachaWarning): FileError => ({ line: e.line, field: `${e.record}.${e.field}`, code: e.code, message: e.message });
 
@@ -89,7 +90,7 @@ export const nachaHandler: FormatHandler = {
           case 'entry': {
             if (broken || !header || !event.entry.isMonetary) break;
             const fields = entryToRecordFields(event.entry, header, { perspective: ctx.options.nacha.perspective });
-            const pending = sink.push(event.entry.line, JSON.stringify({ ...fields, data_stream_key: ctx.dataStreamKey }));
+            const pending = sink.push(event.entry.line, encodeStagedRecord(fields, ctx.dataStreamKey));
             if (pending) await pending;
             break;
           }
