@@ -147,12 +147,29 @@ for (const [backend, stagingThreads] of BACKENDS_BY_STAGING) {
       const name = files('valid')[0]!;
       const res = await upload(t, 'valid', readFileSync(join(BAI2, 'valid', name), 'latin1'), `?filename=${name}`);
       const done = await completed(t, res.body.id);
-      const listed = (await t.call('GET', '/v1/bulk_requests?limit=200')).body.data.find((r: { id: number }) => r.id === res.body.id);
-      assert.ok(done.source_details?.bai2, 'the status read has source_details');
-      assert.deepEqual(done.source_details, listed.source_details, 'the status read splices the stored text; the list parses it');
+      // Every answer splices the stored text (docs/performance.md §6): each must be that text, as JSON.
+      const stored = await t.store.db.selectFrom('bulk_requests').select('source_details').where('id', '=', res.body.id).executeTakeFirstOrThrow();
+      const expected = JSON.parse(stored.source_details!);
+      assert.ok(expected.bai2 && done.source_details?.bai2, 'the status read has source_details');
+      assert.deepEqual(done.source_details, expected);
+      const page = await t.app.inject({ method: 'GET', url: '/v1/bulk_requests?limit=200', headers: { 'x-api-key': t.key } });
+      assert.equal(page.statusCode, 200);
+      const listed = JSON.parse(page.body);
+      assert.deepEqual(Object.keys(listed), ['data', 'next_cursor', 'limit']);
+      assert.equal(listed.limit, 200);
+      const mine = listed.data.find((r: { id: number }) => r.id === res.body.id);
+      assert.deepEqual(mine.source_details, expected);
+      const { source_details: _listed, ...listedRest } = mine;
+      const { source_details: _read, results: _results, ...readRest } = done;
+      assert.deepEqual(listedRest, readRest, 'the list shows what the status read does');
       const array = await t.app.inject({ method: 'GET', url: `/v1/bulk_requests/${res.body.id}`, headers: { 'x-api-key': t.key, 'sluice-results-format': 'array' } });
       assert.equal(array.statusCode, 200);
-      assert.deepEqual(JSON.parse(array.body).source_details, listed.source_details);
+      assert.deepEqual(JSON.parse(array.body).source_details, expected);
+      // A finished request's event stream sends its final state and ends.
+      const events = await t.app.inject({ method: 'GET', url: `/v1/bulk_requests/${res.body.id}/events`, headers: { 'x-api-key': t.key } });
+      const data = /^event: completed\ndata: (.*)$/m.exec(events.body);
+      assert.ok(data, events.body.slice(0, 200));
+      assert.deepEqual(JSON.parse(data[1]!).source_details, expected);
     });
 
     test('the invalid file and malformed ones end failed with a located error and create nothing', async () => {

@@ -8,7 +8,15 @@ import type { App, RouteDeps } from '../http/types.js';
 import { findStreamByKey } from '../streams/data-stream.repository.js';
 import { parseResultsFormat, type ResultsFormat } from '../keys/results-format.js';
 import { bulkRequestWithResults, cancelBulkRequest, findBulkRequest, listBulkRequests, retryBulkRequest, type ResultItem } from './bulk-request.repository.js';
-import { BULK_STATUSES, BulkRequest, BulkRequestWithResults, bulkRequestWithResultsSerializer, OnConflictSchema, serializeBulkRequest } from './bulk-request.schemas.js';
+import {
+  BULK_STATUSES,
+  BulkRequest,
+  bulkRequestPageSerializer,
+  BulkRequestWithResults,
+  bulkRequestWithResultsSerializer,
+  OnConflictSchema,
+  serializeBulkRequest,
+} from './bulk-request.schemas.js';
 import type { BulkStatus } from './bulk-request.table.js';
 import { failedRowsCsv } from './failed-rows.js';
 import { emitBulkRequestEnded } from '../webhooks/emit.js';
@@ -69,6 +77,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
     return row;
   }
 
+  const listPage = bulkRequestPageSerializer();
   app.get(
     '/bulk_requests',
     {
@@ -79,6 +88,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         querystring: ListQuery,
         response: { 200: CursorPage(BulkRequest), ...commonErrors },
       },
+      serializerCompiler: ({ schema, httpStatus }) => (httpStatus === '200' ? listPage : fastJson(schema as object)) as (data: unknown) => string,
     },
     async (request) => {
       const q = request.query;
@@ -105,7 +115,7 @@ export async function bulkRequestRoutes(app: App, deps: RouteDeps) {
         limit,
       );
       const { page, nextCursor } = pageOf(rows, limit);
-      return { data: page.map((r) => serialize(r)), next_cursor: nextCursor, limit };
+      return { data: page.map((r) => serialize(r, { sourceDetails: 'text' })), next_cursor: nextCursor, limit };
     },
   );
 

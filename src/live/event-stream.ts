@@ -36,9 +36,9 @@ export class EventStream {
     return !this.ended;
   }
 
-  /** `data` is JSON on one line: JSON.stringify never writes a raw newline. */
-  event(name: string, id: number, data: unknown): void {
-    this.write(`id: ${id}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** `json` is the event's data as JSON text, on one line as JSON.stringify writes it (never a raw newline). */
+  event(name: string, id: number, json: string): void {
+    this.write(`id: ${id}\nevent: ${name}\ndata: ${json}\n\n`);
   }
 
   /** Runs when the stream ends, however it ends; at once if it already has. */

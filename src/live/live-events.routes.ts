@@ -1,6 +1,6 @@
 import type { BulkRequestRow } from '../bulk/bulk-request.repository.js';
 import { findBulkRequest } from '../bulk/bulk-request.repository.js';
-import { serializeBulkRequest } from '../bulk/bulk-request.schemas.js';
+import { bulkRequestJson } from '../bulk/bulk-request.schemas.js';
 import { AppError } from '../errors/app-error.js';
 import { parseId } from '../http/pagination.js';
 import { IdParams } from '../http/schemas.js';
@@ -21,7 +21,8 @@ export async function liveEventRoutes(app: App, deps: RouteDeps) {
   const hub = new ChangeHub(store, { pollMs: config.live.pollMs, maxSubscribers: config.live.maxSubscribers });
   // Before the server closes: open streams would otherwise keep it waiting for their connections forever.
   app.addHook('preClose', async () => hub.close());
-  const view = (row: BulkRequestRow) => serializeBulkRequest(row, now(), config.engine.stuckAfterMs);
+  // As text, source_details spliced as stored: a BAI2 upload's is ~89 KB, and a watched request changes every chunk.
+  const view = (row: BulkRequestRow) => bulkRequestJson(row, now(), config.engine.stuckAfterMs);
   /**
    * A key checked once at the start would keep a stream open after its revocation: each keep-alive re-reads
    * it (one primary-key read per stream every SLUICE_SSE_KEEPALIVE_MS) and ends the stream once it is revoked.
