@@ -7,7 +7,8 @@
 // `sluice worker` processes; given without --only, runs scaleout alone), --uploads N and --upload-rows N
 // (scaleout: concurrent uploads, rows each), --extra-workers N (csv, nacha, bai2, camt053, json: `sluice worker` processes
 // beside serve's embedded worker), --interval MS (status sampling), --runs N (parse repetitions), --profile (serve under --cpu-prof, top
-// self-time functions printed), --env KEY=VALUE (Sluice setting for the run, repeatable), --out FILE,
+// self-time functions printed), --server-log (serve's whole log at info level kept under .bench/server-logs, and its answer times
+// inside the server printed), --env KEY=VALUE (Sluice setting for the run, repeatable), --out FILE,
 // --keep-inputs, --skip-schema-reference (no load into Sluice's own records table: saves time at 5M rows).
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { JSON_PREFIX } from './inputs/json.js';
 import { rowsTotals, type ExpectedTotals } from './inputs/rows.js';
 import { describeMachine, uptimeLine } from './machine.js';
 import { busyMs, selfTimesText } from './profile-summary.js';
+import { serverAnswerTimesText } from './server-log-summary.js';
 import { postgresCopy, type ReferenceResult } from './references/postgres-copy.js';
 import { camt053ReferenceRows, csvReferenceRows, jsonReferenceRows, nachaReferenceRows } from './references/rows.js';
 import { writeRowsFile } from './references/rows-file.js';
@@ -58,6 +60,7 @@ const { values: args } = parseArgs({
     interval: { type: 'string' },
     runs: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'server-log': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true },
     out: { type: 'string' },
     'keep-inputs': { type: 'boolean', default: false },
@@ -117,12 +120,14 @@ for (const pair of args.env ?? []) {
 }
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = args.profile ? join(REPO_ROOT, '.bench', 'profiles', stamp) : null;
+const serverLogDir = args['server-log'] ? join(REPO_ROOT, '.bench', 'server-logs', stamp) : null;
 const options: RunOptions = {
   sizes,
   quick,
   extraWorkers: count('extra-workers', args['extra-workers'], 0, 0),
   intervalMs: count('interval', args.interval, 100),
   profileDir,
+  serverLogDir,
   sluiceEnv,
 };
 const parseRuns = count('runs', args.runs, quick ? 1 : 3);
@@ -186,6 +191,16 @@ function printResult(r: ScenarioResult): void {
   for (const c of r.checks.filter((c) => !c.ok)) log(`    MISMATCH ${c.name}: expected ${String(c.expected)}, got ${String(c.actual)}`);
   for (const note of r.notes ?? []) log(`    note: ${note}`);
   log(`  ${label}: ${r.ok ? 'passed' : 'FAILED'}`);
+}
+
+function printServerLog(scenario: string, backend: Backend): void {
+  if (!serverLogDir) return;
+  const file = join(serverLogDir, `${scenario}-${backend}.log`);
+  try {
+    log(`    ${relative(REPO_ROOT, file)}:\n${serverAnswerTimesText(file).replace(/^/gm, '    ')}`);
+  } catch {
+    // no log (the server did not start); the error is reported with the result
+  }
 }
 
 function printProfile(scenario: string, backend: Backend): void {
@@ -312,6 +327,7 @@ try {
       if (scenario === 'camt053') record(await withReference(() => uploadScenario('camt053', backend, { file: files.camt053, totals: camt053Totals! }, options), backend, files.camt053Rows, sizes.camt053Entries, 1));
       if (scenario === 'json') record(await withReference(() => jsonScenario(backend, jsonTotals!, options), backend, files.jsonRows, sizes.jsonRecords, Math.ceil(sizes.jsonRecords / sizes.jsonBatch)));
       printProfile(scenario, backend);
+      printServerLog(scenario, backend);
     }
   }
 } finally {

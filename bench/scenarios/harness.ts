@@ -100,11 +100,14 @@ export async function measureIngest(
       SLUICE_BOOTSTRAP_KEY: API_KEY,
       // The bench is one client hammering one key: the per-key rate limit would measure itself.
       SLUICE_RATE_LIMIT_MAX: '10000000',
+      // The request log (each answer's responseTime, inside the server) is at info level.
+      ...(options.serverLogDir ? { LOG_LEVEL: 'info' } : {}),
       ...options.sluiceEnv,
     };
     // The profile is written when serve exits, which the graceful stop below makes it do.
     const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, `${scenario}-${backend}`)}`] : [];
-    server = await startServer(env, profile, layout.embeddedWorker ? [] : ['--no-worker']);
+    const logFile = options.serverLogDir ? join(options.serverLogDir, `${scenario}-${backend}.log`) : undefined;
+    server = await startServer(env, profile, layout.embeddedWorker ? [] : ['--no-worker'], logFile);
     // Side by side: each start loads the CLI (seconds from source), and a run with 4 waits for the slowest only.
     const started = await Promise.allSettled(Array.from({ length: layout.workers }, () => startWorker(env)));
     for (const s of started) if (s.status === 'fulfilled') workers.push(s.value);

@@ -66,6 +66,8 @@ export interface RunOptions {
   intervalMs: number;
   /** Directory for serve's --cpu-prof output, when profiling. */
   profileDir: string | null;
+  /** --server-log: where each scenario's `serve` writes its whole log, at info level (its request log). */
+  serverLogDir: string | null;
   /** Extra environment for the Sluice processes (SLUICE_* tuning for experiments). */
   sluiceEnv: Record<string, string>;
 }

@@ -3,8 +3,8 @@
 // source through tsx (as the tests do). A stale dist would measure code that is no longer the project's.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../../test/support/shared.js';
 
 import { listeningUrl } from '../../test/support/processes.js';
@@ -59,8 +59,11 @@ const START_FLAGS = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'u
   .split(/\s+/)
   .filter((word) => word.startsWith('--'));
 
-/** `nodeFlags` go on node's own command line (--cpu-prof is not allowed in NODE_OPTIONS). */
-function start(command: string[], env: Record<string, string>, nodeFlags: string[] = []): SluiceProcess {
+/**
+ * `nodeFlags` go on node's own command line (--cpu-prof is not allowed in NODE_OPTIONS). With `logFile`, all
+ * the process writes is kept there too (the bench's --server-log), not only the tail.
+ */
+function start(command: string[], env: Record<string, string>, nodeFlags: string[] = [], logFile?: string): SluiceProcess {
   const proc = spawn(process.execPath, [...START_FLAGS, ...nodeFlags, ...sluiceCommand().args, ...command], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -74,6 +77,12 @@ function start(command: string[], env: Record<string, string>, nodeFlags: string
   };
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
+  if (logFile) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    const log = createWriteStream(logFile);
+    proc.stdout?.pipe(log);
+    proc.stderr?.pipe(log);
+  }
   const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     proc,
@@ -95,8 +104,8 @@ export interface Server extends SluiceProcess {
 }
 
 /** `serveFlags` go to `sluice serve` (`--no-worker`: API only). */
-export async function startServer(env: Record<string, string>, nodeFlags: string[] = [], serveFlags: string[] = []): Promise<Server> {
-  const child = start(['serve', ...serveFlags], { PORT: '0', HOST: '127.0.0.1', ...env }, nodeFlags);
+export async function startServer(env: Record<string, string>, nodeFlags: string[] = [], serveFlags: string[] = [], logFile?: string): Promise<Server> {
+  const child = start(['serve', ...serveFlags], { PORT: '0', HOST: '127.0.0.1', ...env }, nodeFlags, logFile);
   const url = await listeningUrl(child, 120_000);
   return { ...child, url };
 }

@@ -179,6 +179,20 @@ export interface ResultItem {
   row_number: number | null;
 }
 
+/** The request's text columns that can be large: read once per status read, not once per result row. */
+const REQUEST_TEXTS = ['options', 'source_details', 'error_details'] as const;
+/** Every other column of bulk_requests. */
+const REQUEST_SCALARS = [
+  'id', 'environment_id', 'status', 'source', 'on_conflict', 'dry_run', 'filename', 'data_stream_id', 'parent_bulk_request_id',
+  'idempotency_key', 'request_hash', 'parsing', 'total_items', 'processed_items', 'successful_items', 'failed_items', 'skipped_items',
+  'next_index', 'claims', 'released_claims', 'lease_owner', 'lease_expires_at', 'error_message', 'created_at', 'started_at',
+  'completed_at', 'last_progress_at', 'stuck_reported_for', 'cancellation_requested_at',
+] as const satisfies ReadonlyArray<Exclude<keyof BulkRequestTable, (typeof REQUEST_TEXTS)[number]>>;
+// A column added to the table and to neither list would be missing from status reads: a compile error instead.
+type Unlisted = Exclude<keyof BulkRequestTable, (typeof REQUEST_TEXTS)[number] | (typeof REQUEST_SCALARS)[number]>;
+const everyColumnListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyColumnListed;
+
 /**
  * A bulk request of the environment and one page of its results (`undefined` when the request is not
  * there), read in one statement: a status read is polled while ingest keeps both CPUs busy, and every
@@ -199,9 +213,16 @@ export async function bulkRequestWithResults(
   limit: number,
 ): Promise<{ row: BulkRequestRow; results: ResultItem[] } | undefined> {
   const reach = offset + limit;
-  type Joined = BulkRequestRow & { r_index: number | null; r_status: ResultItem['status'] | null; r_record_id: number | null; r_error_code: string | null; r_error: string | null };
+  type Joined = BulkRequestRow & { r_first: number; r_index: number | null; r_status: ResultItem['status'] | null; r_record_id: number | null; r_error_code: string | null; r_error: string | null };
+  // The request's columns come with each of its page's rows, but its text columns only with the first: a
+  // BAI2 upload's source_details is ~89 KB, and 50 copies of it (4.5 MB read and converted per status read)
+  // were what bai2's reads waited for (docs/performance.md §4).
+  const first = sql`ROW_NUMBER() OVER (ORDER BY r.item_index) = 1`;
   const { rows } = await sql<Joined>`
-    SELECT b.*, r.item_index AS r_index, r.status AS r_status, r.record_id AS r_record_id, r.error_code AS r_error_code, r.error AS r_error
+    SELECT ${sql.join(REQUEST_SCALARS.map((c) => sql`b.${sql.ref(c)}`))},
+      ${sql.join(REQUEST_TEXTS.map((c) => sql`CASE WHEN ${first} THEN b.${sql.ref(c)} END AS ${sql.ref(c)}`))},
+      CASE WHEN ${first} THEN 1 ELSE 0 END AS r_first,
+      r.item_index AS r_index, r.status AS r_status, r.record_id AS r_record_id, r.error_code AS r_error_code, r.error AS r_error
     FROM (SELECT * FROM bulk_requests WHERE environment_id = ${environmentId} AND id = ${id}) b
     LEFT JOIN (
       SELECT item_index, status, record_id, error_code, error FROM (
@@ -222,10 +243,10 @@ export async function bulkRequestWithResults(
     ) r ON 1 = 1
     ORDER BY r.item_index
   `.execute(db);
-  const first = rows[0];
-  if (!first) return undefined;
-  const { r_index: _i, r_status: _s, r_record_id: _r, r_error_code: _c, r_error: _e, ...row } = first;
-  const page = first.r_index === null ? [] : rows;
+  const head = rows.find((r) => Number(r.r_first) === 1);
+  if (!head) return undefined;
+  const { r_first: _f, r_index: _i, r_status: _s, r_record_id: _r, r_error_code: _c, r_error: _e, ...row } = head;
+  const page = head.r_index === null ? [] : rows;
   // Row numbers live in the segment heads, which any request may have (a JSON request's have none, but
   // the heads say so, not the source: requests staged before 0006 were migrated with whatever they held).
   const rowNumberOf = page.length === 0 ? new Map<number, number>() : await rowNumbersOf(db, id, page.map((r) => Number(r.r_index)));

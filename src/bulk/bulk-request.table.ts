@@ -47,7 +47,6 @@ export interface BulkRequestTable {
   cancellation_requested_at: number | null;
 }
 
-/** One staged item: written before the 202 so it can never be lost. */
 /**
  * A block of a request's staged items (SPEC §4): one row per few thousand items, never one per item.
  * Encoding: src/engine/segment-codec.ts.

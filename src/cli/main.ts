@@ -9,9 +9,13 @@ import { registerUpload } from './commands/upload.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { CliError } from './context.js';
+import { boundHeapGrowth } from '../threads/heap-growth.js';
 
 // Exit codes: 0 done, 1 the command failed, 2 the command could not start (bad configuration or usage).
 // Every message is one readable line or block on stderr; stacks are for bugs, not for typos in PORT.
+
+// Before anything of size is allocated: every heap of the process grows by at most half past what it keeps.
+boundHeapGrowth();
 
 // The same relative path from src/cli/main.ts (tsx) and dist/cli/main.js (built).
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
