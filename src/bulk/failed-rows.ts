@@ -35,7 +35,7 @@ export function csvCell(value: unknown): string {
 
 const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-/** The columns of a JSON item, in the contract's order; anything else the client sent is kept after them. */
+/** The columns of a JSON item, in the contract's order; fields the contract does not know are not shown (validation ignored them). */
 const JSON_COLUMNS = ['date', 'data_stream_key', 'amount', 'currency', 'direction', 'description', 'external_id', 'metadata'];
 
 /** How an item's original form is laid out as CSV; upload sources register theirs. */
