@@ -14,8 +14,9 @@
 // (a separator, a newline or a lone surrogate could not survive it) and none of it empty, metadata a plain
 // object. Anything else is staged as the JSON it always was, which the engine still reads, as it reads
 // requests staged before this form existed: JSON text never holds a raw 0x1f (JSON.stringify escapes it),
-// so a payload without one is JSON. Either way the engine validates the same fields in the same order and reports the same first
-// error as validateRecordFields does on the object (validate-record.ts; test/staged-record.test.ts).
+// so a payload without one is JSON. Either way the engine validates the same fields in the same order and
+// reports the same first error as validateRecordFields does on the object (validate-record.ts;
+// test/staged-record.test.ts).
 
 import type { Direction } from './record.table.js';
 import {
@@ -27,6 +28,7 @@ import {
   checkExternalId,
   checkMetadataJson,
   checkStreamKey,
+  isPlainObject,
   validateRecordFields,
   type RecordDraft,
   type ValidationResult,
@@ -48,7 +50,6 @@ const US = '\x1f';
 const UNSAFE = /[\x00-\x1f\ud800-\udfff]/;
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '' && !UNSAFE.test(value);
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A field that may be absent (or null): '' for absent, the text when it can go as it is, undefined when not. */
 function optional(value: unknown, nullable: boolean): string | undefined {
