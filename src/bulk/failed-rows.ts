@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { decodeCsvRow } from '../formats/csv/index.js';
-import type { UploadRequestOptions } from '../uploads/request-options.js';
+import { uploadStreamKey, type UploadRequestOptions } from '../uploads/request-options.js';
 import { stagedRecordObject } from '../records/staged-record.js';
 import { failedItemsAfter, type BulkRequestRow } from './bulk-request.repository.js';
 
@@ -64,7 +64,7 @@ const csvLayout = (request: BulkRequestRow): FailedRowsLayout => {
  * read back as the JSON object they stand for; an upload's name its stream in the request's options.
  */
 const stagedRecordLayout = (request: BulkRequestRow): FailedRowsLayout => {
-  const streamKey = (JSON.parse(request.options) as Partial<UploadRequestOptions>).data_stream_key ?? '';
+  const streamKey = uploadStreamKey(request.options);
   return { header: [...JSON_COLUMNS], cells: (payload) => jsonCells(stagedRecordObject(payload, streamKey)) };
 };
 

@@ -3,7 +3,7 @@ import { csvItemDecoder } from '../formats/csv/index.js';
 import { decodeCamt053Item } from '../formats/camt053/index.js';
 import type { PropertyType } from '../properties/property-definition.table.js';
 import { definitionsForStream } from '../properties/property-definition.repository.js';
-import type { UploadRequestOptions } from '../uploads/request-options.js';
+import { uploadStreamKey, type UploadRequestOptions } from '../uploads/request-options.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import type { ItemRow } from './sql/read-items.js';
 import type { RecordSource } from '../records/record.table.js';
@@ -31,7 +31,7 @@ export const RECORD_SOURCE: Record<ClaimedRequest['source'], RecordSource> = {
  */
 function stagedRecords(json: (payload: string) => Decoded = decodeJsonRecord) {
   return async (_store: Store, request: ClaimedRequest): Promise<ItemDecoder> => {
-    const streamKey = (JSON.parse(request.options) as Partial<UploadRequestOptions>).data_stream_key ?? '';
+    const streamKey = uploadStreamKey(request.options);
     return (item) => decodeStagedRecord(item.payload, streamKey, json);
   };
 }

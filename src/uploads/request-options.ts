@@ -14,3 +14,11 @@ export interface UploadRequestOptions {
   /** The upload whose import batch records of this request (and its retries) join. */
   root_bulk_request_id: number;
 }
+
+/**
+ * The stream an upload's staged records belong to (records/staged-record.ts leaves it out of each item), or
+ * '' for a request that is no upload: a JSON body's records name their own.
+ */
+export function uploadStreamKey(options: string): string {
+  return (JSON.parse(options) as Partial<UploadRequestOptions>).data_stream_key ?? '';
+}
