@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
+import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js';
 import { CAPABILITIES, type Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import { rememberClient } from './transaction-client.js';
@@ -127,7 +128,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<St
     const opened = await Promise.allSettled(Array.from({ length: Math.min(options.warmConnections, options.poolSize ?? 10) }, () => pool.connect()));
     for (const result of opened) if (result.status === 'fulfilled') result.value.release();
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }), ...queryLog(options) });
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const listener = options.listen ? await listenOn(url, WAKEUP_CHANNEL, () => events.emit('wake'), () => events.emit('wake')) : undefined;
