@@ -304,6 +304,39 @@ for (const backend of BACKENDS) {
       assert.equal((await countRecords(t.store, streamId)).records, after, 'what is left is exactly what was written after it completed');
     });
 
+    test('writers racing a delete: no record outlives its stream, every write answered 201, stream_busy or unknown_data_stream', async () => {
+      // What the records' foreign key to data_streams used to guarantee (PostgreSQL dropped it in migration
+      // 0009): the writers' stream lock alone must keep a record from landing in a stream being deleted.
+      for (const mode of ['async', 'sync'] as const) {
+        const key = `doomed-${mode}`;
+        const streamId = await createStream(key);
+        if (mode === 'async') await fillStream(t.store, { environmentId, streamId, count: 20_000 });
+        let stop = false;
+        const answers = new Map<string, number>();
+        const writer = async (w: number) => {
+          for (let i = 0; !stop; i++) {
+            const res = await t.call('POST', '/v1/records', sampleRecord(key, w * 1_000_000 + i));
+            const answer = `${res.status} ${res.body.error ?? 'created'}`;
+            answers.set(answer, (answers.get(answer) ?? 0) + 1);
+          }
+        };
+        const writers = [0, 1, 2, 3, 4, 5].map(writer);
+        await sleep(30);
+        const del = await t.call('DELETE', `/v1/data_streams/${key}${mode === 'async' ? '?async=true' : ''}`);
+        assert.equal(del.status, mode === 'async' ? 202 : 204, JSON.stringify(del.body));
+        if (mode === 'async') await new Worker(t.store, engine, { operationBatchSize: 500 }).drain();
+        await sleep(30);
+        stop = true;
+        await Promise.all(writers);
+        assert.equal((await t.call('GET', `/v1/data_streams/${key}`)).status, 404);
+        const left = await t.store.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).where('data_stream_id', '=', streamId).executeTakeFirstOrThrow();
+        assert.equal(Number(left.n), 0, `records left in the deleted stream; answers: ${JSON.stringify([...answers])}`);
+        assert.deepEqual([...answers.keys()].filter((a) => !['201 created', '409 stream_busy', '422 unknown_data_stream'].includes(a)), [], JSON.stringify([...answers]));
+        assert.ok((answers.get('201 created') ?? 0) > 0, `some writes came before the delete: ${JSON.stringify([...answers])}`);
+        assert.ok((answers.get('422 unknown_data_stream') ?? 0) > 0, `some writes came after it: ${JSON.stringify([...answers])}`);
+      }
+    });
+
     test('async: "true"/"false" in the query, a boolean or that text in a JSON body; anything else 422', async () => {
       const accepts: Array<[string, unknown, number]> = [
         ['?async=false', undefined, 204],

@@ -8,6 +8,7 @@ import { up0005 } from './migrations/0005_results_format_and_request_streams.js'
 import { up0006 } from './migrations/0006_segments.js';
 import { up0007 } from './migrations/0007_records_one_request_index.js';
 import { up0008 } from './migrations/0008_webhooks.js';
+import { up0009 } from './migrations/0009_records_stream_lock_not_key.js';
 
 /** Numbered, append-only. Each entry's name sorts in the order it must run. */
 function migrations(store: Store): Record<string, Migration> {
@@ -20,6 +21,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0006_segments': { up: up0006(store.caps) },
     '0007_records_one_request_index': { up: up0007 },
     '0008_webhooks': { up: up0008(store.caps) },
+    '0009_records_stream_lock_not_key': { up: up0009(store.caps) },
   };
 }
 

@@ -7,10 +7,12 @@ import type { Database } from '../../db/database.js';
  * each stream that still exists, the id of the delete/reset running on it (or null). Streams missing from
  * the map were deleted meanwhile.
  *
- * PostgreSQL: `FOR KEY SHARE` is the lock the records' foreign key takes anyway, taken a step earlier so the
- * marker is read under it. Accepting an operation locks the stream row `FOR UPDATE`, which conflicts with
- * it: either this write commits first and the operation then sees its records, or the operation is accepted
- * first and this read waits, then sees the marker. Writers do not block each other (shared lock).
+ * PostgreSQL: `FOR KEY SHARE` on each stream row, once per write (the records' foreign key took it once per
+ * row until migration 0009 dropped the key: this lock is what keeps a record out of a deleted stream now).
+ * Accepting an operation, and deleting the stream, lock the row `FOR UPDATE`, which conflicts with it:
+ * either this write commits first and the operation then sees its records, or the operation is accepted (or
+ * the stream deleted) first and this read waits, then sees the marker (or no row). Writers do not block
+ * each other (shared lock).
  * SQLite: the transaction's `BEGIN IMMEDIATE` already holds the database's only write lock.
  */
 export async function lockStreams(
