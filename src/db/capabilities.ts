@@ -54,9 +54,17 @@ export interface Capabilities {
    * listening connection may have missed.
    */
   changeNotifications: boolean;
+  /**
+   * PostgreSQL: a request's next chunk may begin its transaction, on a second connection, while the chunk
+   * before it commits: it locks its streams and COPYs its records, then waits for the one before to commit
+   * before it reads the fence and writes counts, results and checkpoint (docs/engine.md "Two chunks in
+   * flight"). The engine and the server then work side by side instead of taking turns. SQLite has one
+   * writer: a second write transaction could only wait for the first.
+   */
+  overlappingChunks: boolean;
 }
 
 export const CAPABILITIES: Record<Dialect, Capabilities> = {
-  postgres: { dialect: 'postgres', skipLocked: true, crossProcessWakeup: true, arrayParameters: true, rowLocks: true, schemas: true, copyFrom: true, changeNotifications: true },
-  sqlite: { dialect: 'sqlite', skipLocked: false, crossProcessWakeup: false, arrayParameters: false, rowLocks: false, schemas: false, copyFrom: false, changeNotifications: false },
+  postgres: { dialect: 'postgres', skipLocked: true, crossProcessWakeup: true, arrayParameters: true, rowLocks: true, schemas: true, copyFrom: true, changeNotifications: true, overlappingChunks: true },
+  sqlite: { dialect: 'sqlite', skipLocked: false, crossProcessWakeup: false, arrayParameters: false, rowLocks: false, schemas: false, copyFrom: false, changeNotifications: false, overlappingChunks: false },
 };

@@ -96,13 +96,6 @@ export async function prepareChunk(store: Store, request: ClaimedRequest, items:
 }
 
 /**
- * Writes a prepared chunk inside the chunk transaction and returns its counts. External-id conflicts are
- * settled here, where they can be known for certain: against committed records (the insert's ON CONFLICT),
- * and between items of the same request (SPEC 17: a later item conflicts with an earlier one exactly as if
- * the earlier had existed before; earlier chunks are already records, earlier items of this chunk are
- * tracked in `firstOf`).
- */
-/**
  * The candidates whose stream can take records now. The others become failed results: `stream_busy` while a
  * delete or reset of their stream is under way (nothing lands in a stream being emptied), and
  * `unknown_data_stream` when the stream was deleted after validation. Read in the chunk's transaction under
@@ -193,6 +186,30 @@ async function createRecords(trx: Transaction<Database>, store: Store, ctx: Reco
   return { created, conflicts, copyFallback: fallback };
 }
 
+/** How a chunk follows the one before it (run-request.ts, docs/engine.md "Two chunks in flight"). */
+export interface ChunkSequence {
+  /**
+   * Runs once the chunk's records are in, told whether they met taken external ids: a chunk written ahead
+   * waits there for the chunk before it to commit, and reads its fence.
+   */
+  afterCopy(metTakenIds: boolean): Promise<void>;
+  /** Written ahead: the `conflictKey`s of the chunk before it, which is still committing; null otherwise. */
+  earlierKeys: ReadonlySet<string> | null;
+}
+
+/**
+ * Writes a prepared chunk inside the chunk transaction and returns its counts. External-id conflicts are
+ * settled here, where they can be known for certain: against committed records (the insert's ON CONFLICT),
+ * and between items of the same request (SPEC 17: a later item conflicts with an earlier one exactly as if
+ * the earlier had existed before; earlier chunks are already records, earlier items of this chunk are
+ * tracked in `firstOf`).
+ *
+ * `sequence.afterCopy` runs once the chunk's records are in, before its counts, import batch and results.
+ * A chunk written ahead (PostgreSQL) waits there for the chunk before it to commit; its COPY came after
+ * that chunk's, and leaves out the ids that chunk carries (`earlierKeys`, settled after the wait), so it
+ * never waits for that chunk on the unique index, nor that chunk for it; and nothing else it holds before
+ * the wait (its streams `FOR KEY SHARE`, its new rows) is anything the earlier chunk still needs.
+ */
 export async function writeChunk(
   trx: Transaction<Database>,
   store: Store,
@@ -201,6 +218,7 @@ export async function writeChunk(
   chunk: PreparedChunk,
   itemCount: number,
   importBatch: ImportBatchTarget | null,
+  sequence: ChunkSequence,
 ): Promise<{ counts: ChunkCounts; importBatchId: number | null; copyFallback: CopyFallback | null; metTakenIds: boolean }> {
   const results: ResultRow[] = [...chunk.failures];
   const toInsert: NewRecordRow[] = [];
@@ -218,6 +236,10 @@ export async function writeChunk(
       toInsert.push(row);
     }
   }
+  // A chunk written ahead leaves out of its COPY the ids the chunk before it carries: whether that chunk
+  // created them is known only after its commit (they would make the COPY wait for it, then fall back).
+  const earlier = sequence.earlierKeys;
+  const afterEarlier = new Set(earlier === null ? [] : toInsert.filter((r) => r.external_id !== null && earlier.has(conflictKey(r.data_stream_id, r.external_id))));
 
   const conflictOf = new Map<number, number | null>(); // item index -> existing record id (null: dry-run would-be)
   let created = new Map<number, number | null>();
@@ -231,6 +253,7 @@ export async function writeChunk(
       if (key !== undefined && existing.has(key)) conflictOf.set(row.item_index, existing.get(key) ?? null);
       else results.push({ item_index: row.item_index, status: 'successful', record_id: null, error_code: null, error: null, data_stream_id: row.data_stream_id, external_id: row.external_id });
     }
+    await sequence.afterCopy(false);
   } else {
     let newBatch = false;
     if (importBatch && ctx.importBatchId === null && toInsert.length > 0) {
@@ -247,10 +270,29 @@ export async function writeChunk(
       ctx = { ...ctx, importBatchId: batch.id };
       newBatch = batch.created;
     }
-    const written = await createRecords(trx, store, ctx, toInsert);
+    const first = afterEarlier.size === 0 ? toInsert : toInsert.filter((r) => !afterEarlier.has(r));
+    const written = await createRecords(trx, store, ctx, first);
+    // A chunk written ahead waits here for the one before it to commit, and reads the fence (run-request.ts).
+    await sequence.afterCopy(written.conflicts.size > 0 || written.copyFallback !== null);
     created = written.created;
     copyFallback = written.copyFallback;
     for (const [itemIndex, recordId] of written.conflicts) conflictOf.set(itemIndex, recordId);
+    if (afterEarlier.size > 0) {
+      // The chunk before committed: the ids it created are records now, like any taken id; the rest are written.
+      const taken = await findExisting(trx, store, [...afterEarlier].map((r) => ({ data_stream_id: r.data_stream_id, external_id: r.external_id as string })));
+      const free: NewRecordRow[] = [];
+      for (const row of afterEarlier) {
+        const id = taken.get(conflictKey(row.data_stream_id, row.external_id as string));
+        if (id !== undefined) conflictOf.set(row.item_index, id);
+        else free.push(row);
+      }
+      if (free.length > 0) {
+        const rest = await createRecords(trx, store, { ...ctx, lookUpFirst: false }, free);
+        for (const [itemIndex, recordId] of rest.created) created.set(itemIndex, recordId);
+        for (const [itemIndex, recordId] of rest.conflicts) conflictOf.set(itemIndex, recordId);
+        copyFallback ??= rest.copyFallback;
+      }
+    }
     const createdRows = created.size === toInsert.length ? toInsert : toInsert.filter((r) => created.has(r.item_index));
     const batchId = ctx.importBatchId;
     await countCreatedRecords(trx, createdRows.map((r) => ({ data_stream_id: r.data_stream_id, import_batch_id: batchId })));

@@ -1,7 +1,11 @@
 import type { Store } from '../db/connect.js';
 import type { EngineConfig } from '../config.js';
 import type { EngineMetrics } from '../metrics.js';
-import { prepareChunk, writeChunk, type ImportBatchTarget, type PreparedChunk } from './chunk.js';
+import { chunkGate, type ChunkGate } from './chunk-gate.js';
+import { conflictKey } from './sql/find-existing.js';
+import { prepareChunk, writeChunk, type CopyFallback, type ImportBatchTarget, type PreparedChunk } from './chunk.js';
+import type { ChunkCounts } from './sql/advance-checkpoint.js';
+import type { ItemRow } from './sql/read-items.js';
 import { advanceCheckpoint } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
 import { readFence } from './sql/fence.js';
@@ -95,95 +99,212 @@ export async function runRequest(ctx: EngineContext, request: ClaimedRequest): P
   }
 }
 
-/** The chunks of a claimed request from its checkpoint on; throws LeaseLost, or whatever the database threw. */
+/** A chunk read and validated, not yet written. */
+interface LoadedChunk {
+  items: ItemRow[];
+  prepared: PreparedChunk;
+  /** The last chunk of the request: its commit completes it. */
+  complete: boolean;
+  /** The checkpoint this chunk starts at, and its last item (firstIndex - 1 when it has none). */
+  firstIndex: number;
+  lastIndex: number;
+  /** Where chunks are written ahead: the `conflictKey`s of its candidates, which the chunk after it leaves out of its COPY. */
+  keys: ReadonlySet<string> | null;
+}
+
+interface Written {
+  counts: ChunkCounts;
+  complete: boolean;
+  importBatchId: number | null;
+  copyFallback: CopyFallback | null;
+  metTakenIds: boolean;
+}
+
+/** Thrown inside a chunk written ahead when its fence shows a cancellation: it rolls back, and is written again on its own, which ends the request. */
+class CancelSeen extends Error {}
+
+/** A chunk transaction under way. */
+interface InFlight {
+  chunk: LoadedChunk;
+  /**
+   * Settles once its records are in (the next chunk's COPY may begin), with whether they met taken
+   * external ids, which decides whether the next chunk looks its ids up first; false when it failed.
+   */
+  copied: Promise<boolean>;
+  outcome: Promise<'cancelled' | Written>;
+  /** The gate of the chunk after it: opened after this one committed and was counted, shut otherwise. */
+  gate: ChunkGate;
+}
+
+/**
+ * The chunks of a claimed request from its checkpoint on; throws LeaseLost, or whatever the database threw.
+ *
+ * Where the database has more than one writer (capability `overlappingChunks`), the next chunk's transaction
+ * begins on a second connection as soon as this one's records are in: it locks its streams and COPYs its
+ * records while this one writes its counts, results and checkpoint and commits; then it waits for that
+ * commit before it reads the fence. Exactly-once rests on that order (docs/engine.md "Two chunks in flight"):
+ * the fence, under the request row's lock, must show the checkpoint exactly where the chunk starts, so a
+ * chunk whose predecessor did not commit can only roll back, and does so at once when this run sees the
+ * predecessor fail (its gate is shut). Not while the first records of an upload create its import batch
+ * (the next chunk's COPY carries the batch's id) and not for dry runs (they write no records).
+ */
 async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat: { lost(): boolean }): Promise<RunOutcome> {
   const { store, config, logger } = ctx;
   const token = request.claims;
   const id = request.id;
   const decode = await decoderFor(store, request);
   const importBatch = importBatchTarget(request);
+  const overlap = store.caps.overlappingChunks && request.dry_run !== 1;
   let importBatchId: number | null = null;
   const recordsContext = { environmentId: request.environment_id, bulkRequestId: id, source: RECORD_SOURCE[request.source] };
-  let nextIndex = request.next_index;
   let processed = request.processed_items;
   // PostgreSQL's COPY path looks up taken external ids first only after a chunk that met one (chunk.ts).
   let lookUpFirst = false;
   // One reader per run: it keeps the segment in hand decoded, for the chunks that follow in it.
   const reader = itemReader(store.db, id);
-  const load = async (from: number) => {
+  const load = async (from: number): Promise<LoadedChunk> => {
     const { items, cut } = await reader.read(from, config.chunkSize);
     const prepared: PreparedChunk = items.length > 0 ? await prepareChunk(store, request, items, decode) : { candidates: [], failures: [] };
-    return { items, prepared, complete: !cut && items.length < config.chunkSize };
+    const lastIndex = items.length > 0 ? (items[items.length - 1]?.item_index ?? from) : from - 1;
+    const keys = overlap ? new Set(prepared.candidates.flatMap((c) => (c.external_id === null ? [] : [conflictKey(c.data_stream_id, c.external_id)]))) : null;
+    return { items, prepared, complete: !cut && items.length < config.chunkSize, firstIndex: from, lastIndex, keys };
   };
-  let pending = quiet(load(nextIndex));
-  let started = performance.now();
-  for (;;) {
-    if (heartbeat.lost()) return leaseLost(ctx, id);
-    if (ctx.stopping()) {
-      await releaseLease(store.db, REQUEST_JOB, id, token);
-      await notifyRequestChanged(store.db, store.caps, id).catch(() => {});
-      logger.info({ bulkRequestId: id }, 'released bulk request on shutdown');
-      return 'released';
-    }
-    const { items, prepared, complete } = await pending;
-    const lastIndex = items.length > 0 ? (items[items.length - 1]?.item_index ?? nextIndex) : nextIndex - 1;
-    // The next chunk is read and validated while this one commits (on PostgreSQL, on another connection):
-    // staged items never change, so reading them early is safe; its streams and property definitions are
-    // read one chunk earlier than they would be, and the write re-checks its streams under lock anyway.
-    if (!complete) pending = quiet(load(lastIndex + 1));
+  // The next chunk is read and validated while this one is written (on PostgreSQL, on another connection):
+  // staged items never change, so reading them early is safe; its streams and property definitions are
+  // read one chunk earlier than they would be, and the write re-checks its streams under lock anyway.
+  let pending = quiet(load(request.next_index));
+  // Chunks rolled back unwritten by an overlap that did not go through, to be written again, in order.
+  const redo: LoadedChunk[] = [];
+  const take = async (): Promise<LoadedChunk> => {
+    const queued = redo.shift();
+    if (queued) return queued;
+    const chunk = await pending;
+    if (!chunk.complete) pending = quiet(load(chunk.lastIndex + 1));
+    return chunk;
+  };
 
-    const outcome = await store.db.transaction().execute(async (trx) => {
-      const fence = await readFence(trx, store.caps, id);
-      if (!fence || fence.claims !== token || fence.status !== 'processing') throw new LeaseLost();
+  // `after`: the chunk this one is written ahead of, null when it is written after a commit.
+  const begin = (chunk: LoadedChunk, after: InFlight | null, lookUp: boolean): InFlight => {
+    let markCopied!: (metTakenIds: boolean) => void;
+    const copied = new Promise<boolean>((resolve) => (markCopied = resolve));
+    const chunkContext = { ...recordsContext, importBatchId, lookUpFirst: lookUp };
+    const transaction = store.db.transaction().execute(async (trx): Promise<'cancelled' | Written> => {
       const now = ctx.now();
-      if (fence.cancellation_requested_at !== null) {
+      // Is the request still ours, still running, and its checkpoint where this chunk starts? False: cancelled.
+      const fenced = async () => {
+        const fence = await readFence(trx, store.caps, id);
+        if (!fence || fence.claims !== token || fence.status !== 'processing' || Number(fence.next_index) !== chunk.firstIndex) throw new LeaseLost();
+        return fence.cancellation_requested_at === null;
+      };
+      if (after === null && !(await fenced())) {
         if (!(await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now }))) throw new LeaseLost();
         await emitBulkRequestEnded(trx, id, now);
         await notifyRequestChanged(trx, store.caps, id);
-        return 'cancelled' as const;
+        return 'cancelled';
       }
-      const written =
-        items.length > 0
-          ? await writeChunk(trx, store, request, { ...recordsContext, importBatchId, now, lookUpFirst }, prepared, items.length, importBatch)
-          : { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId, copyFallback: null, metTakenIds: false };
-      const counts = written.counts;
+      const afterCopy = async (metTakenIds: boolean) => {
+        markCopied(metTakenIds);
+        if (after === null) return;
+        await after.gate.passed;
+        if (!(await fenced())) throw new CancelSeen();
+      };
+      let written: Omit<Written, 'complete'>;
+      if (chunk.items.length > 0) {
+        written = await writeChunk(trx, store, request, { ...chunkContext, now }, chunk.prepared, chunk.items.length, importBatch, { afterCopy, earlierKeys: after?.chunk.keys ?? null });
+      } else {
+        await afterCopy(false);
+        written = { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId: chunkContext.importBatchId, copyFallback: null, metTakenIds: false };
+      }
+      const { counts } = written;
+      const complete = chunk.complete;
       // On PostgreSQL the same statement notifies the event streams, delivered on commit (docs/live-updates.md).
-      const advanced = await advanceCheckpoint(trx, store.caps, { bulkRequestId: id, token, counts, nextIndex: lastIndex + 1, now, leaseMs: config.leaseMs, complete });
+      const advanced = await advanceCheckpoint(trx, store.caps, { bulkRequestId: id, token, counts, nextIndex: chunk.lastIndex + 1, now, leaseMs: config.leaseMs, complete });
       if (!advanced) throw new LeaseLost();
       if (complete) await emitBulkRequestEnded(trx, id, now);
-      return { counts, complete, importBatchId: written.importBatchId, copyFallback: written.copyFallback, metTakenIds: written.metTakenIds };
+      return { ...written, complete };
     });
+    return { chunk, copied, outcome: quiet(transaction.finally(() => markCopied(false))), gate: chunkGate() };
+  };
 
-    if (outcome === 'cancelled') {
-      logger.info({ bulkRequestId: id }, 'bulk request cancelled');
-      ctx.metrics?.requestsFinished.inc({ status: 'cancelled' });
-      return 'cancelled';
+  let started = performance.now();
+  let current: InFlight | null = null;
+  let next: InFlight | null = null;
+  try {
+    for (;;) {
+      if (current === null) {
+        if (heartbeat.lost()) return leaseLost(ctx, id);
+        if (ctx.stopping()) {
+          await releaseLease(store.db, REQUEST_JOB, id, token);
+          await notifyRequestChanged(store.db, store.caps, id).catch(() => {});
+          logger.info({ bulkRequestId: id }, 'released bulk request on shutdown');
+          return 'released';
+        }
+        current = begin(await take(), null, lookUpFirst);
+      }
+      if (overlap && !current.chunk.complete && (importBatch === null || importBatchId !== null)) {
+        // Its look-up follows the chunk before it, as a chunk after a commit would: known once its records are in.
+        const metTakenIds = await current.copied;
+        next = begin(await take(), current, metTakenIds);
+      }
+
+      let outcome: 'cancelled' | Written;
+      try {
+        outcome = await current.outcome;
+      } catch (error) {
+        if (!(error instanceof CancelSeen)) throw error;
+        // Written again on their own: the first sees the cancellation under its fence and ends the request.
+        current.gate.shut();
+        if (next) await next.outcome.catch(() => {});
+        redo.unshift(...(next ? [current.chunk, next.chunk] : [current.chunk]));
+        current = next = null;
+        continue;
+      }
+      if (outcome === 'cancelled') {
+        logger.info({ bulkRequestId: id }, 'bulk request cancelled');
+        ctx.metrics?.requestsFinished.inc({ status: 'cancelled' });
+        return 'cancelled';
+      }
+      const metrics = ctx.metrics;
+      if (outcome.copyFallback) {
+        metrics?.copyFallbacks.inc({ reason: outcome.copyFallback });
+        if (outcome.copyFallback === 'concurrent_writer') logger.info({ bulkRequestId: id }, 'chunk redone with INSERT: a concurrent writer took an external id during its COPY');
+      }
+      lookUpFirst = outcome.metTakenIds;
+      // From the previous commit to this one: with reads ahead, that is what a chunk costs.
+      const committed = performance.now();
+      const seconds = (committed - started) / 1000;
+      started = committed;
+      if (metrics) {
+        metrics.chunkDuration.observe(seconds);
+        metrics.itemsProcessed.inc({ outcome: 'successful' }, outcome.counts.successful);
+        metrics.itemsProcessed.inc({ outcome: 'failed' }, outcome.counts.failed);
+        metrics.itemsProcessed.inc({ outcome: 'skipped' }, outcome.counts.skipped);
+      }
+      if (outcome.complete) {
+        ctx.metrics?.requestsFinished.inc({ status: 'completed' });
+        return 'completed';
+      }
+      // Only now that the chunk committed: a batch created in a rolled-back transaction never existed.
+      importBatchId = outcome.importBatchId;
+      processed += outcome.counts.processed;
+      await ctx.afterChunk?.(id, processed);
+
+      if (next !== null && (heartbeat.lost() || ctx.stopping())) {
+        // The run ends at this chunk boundary: the overlapping chunk goes back unwritten.
+        current.gate.shut();
+        await next.outcome.catch(() => {});
+        redo.unshift(next.chunk);
+        next = null;
+      }
+      if (next !== null) current.gate.open();
+      current = next;
+      next = null;
     }
-    const metrics = ctx.metrics;
-    if (outcome.copyFallback) {
-      metrics?.copyFallbacks.inc({ reason: outcome.copyFallback });
-      if (outcome.copyFallback === 'concurrent_writer') logger.info({ bulkRequestId: id }, 'chunk redone with INSERT: a concurrent writer took an external id during its COPY');
-    }
-    lookUpFirst = outcome.metTakenIds;
-    // From the previous commit to this one: with reads ahead, that is what a chunk costs.
-    const committed = performance.now();
-    const seconds = (committed - started) / 1000;
-    started = committed;
-    if (metrics) {
-      metrics.chunkDuration.observe(seconds);
-      metrics.itemsProcessed.inc({ outcome: 'successful' }, outcome.counts.successful);
-      metrics.itemsProcessed.inc({ outcome: 'failed' }, outcome.counts.failed);
-      metrics.itemsProcessed.inc({ outcome: 'skipped' }, outcome.counts.skipped);
-    }
-    if (outcome.complete) {
-      ctx.metrics?.requestsFinished.inc({ status: 'completed' });
-      return 'completed';
-    }
-    nextIndex = lastIndex + 1;
-    // Only now that the chunk committed: a batch created in a rolled-back transaction never existed.
-    importBatchId = outcome.importBatchId;
-    processed += outcome.counts.processed;
-    await ctx.afterChunk?.(id, processed);
+  } finally {
+    // Whatever ends the run, no transaction of it outlives it: one still waiting at its gate rolls back.
+    current?.gate.shut();
+    if (current) await current.outcome.catch(() => {});
+    if (next) await next.outcome.catch(() => {});
   }
 }
 

@@ -6,6 +6,8 @@ export interface FenceState {
   claims: number;
   status: string;
   cancellation_requested_at: number | null;
+  /** The checkpoint: a chunk writes only when it starts exactly there (the chunk before it committed). */
+  next_index: number;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface FenceState {
  */
 export async function readFence(trx: Transaction<Database>, caps: Capabilities, bulkRequestId: number): Promise<FenceState | undefined> {
   const result = await sql<FenceState>`
-    SELECT claims, status, cancellation_requested_at FROM bulk_requests WHERE id = ${bulkRequestId}
+    SELECT claims, status, cancellation_requested_at, next_index FROM bulk_requests WHERE id = ${bulkRequestId}
     ${caps.rowLocks ? sql`FOR UPDATE` : sql``}
   `.execute(trx);
   return result.rows[0];
