@@ -128,9 +128,10 @@ interface InFlight {
   chunk: LoadedChunk;
   /**
    * Settles once its records are in (the next chunk's COPY may begin), with whether they met taken
-   * external ids, which decides whether the next chunk looks its ids up first; false when it failed.
+   * external ids, which decides whether the next chunk looks its ids up first; null when the chunk ended
+   * before writing any (cancelled at its fence, lost, failed): then no chunk is begun ahead of it.
    */
-  copied: Promise<boolean>;
+  copied: Promise<boolean | null>;
   outcome: Promise<'cancelled' | Written>;
   /** The gate of the chunk after it: opened after this one committed and was counted, shut otherwise. */
   gate: ChunkGate;
@@ -185,8 +186,8 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
 
   // `after`: the chunk this one is written ahead of, null when it is written after a commit.
   const begin = (chunk: LoadedChunk, after: InFlight | null, lookUp: boolean): InFlight => {
-    let markCopied!: (metTakenIds: boolean) => void;
-    const copied = new Promise<boolean>((resolve) => (markCopied = resolve));
+    let markCopied!: (metTakenIds: boolean | null) => void;
+    const copied = new Promise<boolean | null>((resolve) => (markCopied = resolve));
     const chunkContext = { ...recordsContext, importBatchId, lookUpFirst: lookUp };
     const transaction = store.db.transaction().execute(async (trx): Promise<'cancelled' | Written> => {
       const now = ctx.now();
@@ -223,7 +224,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       if (complete) await emitBulkRequestEnded(trx, id, now);
       return { ...written, complete };
     });
-    return { chunk, copied, outcome: quiet(transaction.finally(() => markCopied(false))), gate: chunkGate() };
+    return { chunk, copied, outcome: quiet(transaction.finally(() => markCopied(null))), gate: chunkGate() };
   };
 
   let started = performance.now();
@@ -244,7 +245,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       if (overlap && !current.chunk.complete && (importBatch === null || importBatchId !== null)) {
         // Its look-up follows the chunk before it, as a chunk after a commit would: known once its records are in.
         const metTakenIds = await current.copied;
-        next = begin(await take(), current, metTakenIds);
+        if (metTakenIds !== null) next = begin(await take(), current, metTakenIds);
       }
 
       let outcome: 'cancelled' | Written;
