@@ -11,7 +11,7 @@ import type { ClaimedRequest } from './sql/claim-request.js';
 import { readFence } from './sql/fence.js';
 import { finishRequest } from './sql/finish-request.js';
 import { expireLease, releaseLease, REQUEST_JOB, startHeartbeat } from './sql/row-job.js';
-import { itemReader } from './sql/read-items.js';
+import { CHUNK_PAYLOAD_CHARS, itemReader } from './sql/read-items.js';
 import { notifyRequestChanged } from './sql/notify-change.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 import { retryingFaults } from './fault-retry.js';
@@ -108,6 +108,8 @@ interface LoadedChunk {
   /** The checkpoint this chunk starts at, and its last item (firstIndex - 1 when it has none). */
   firstIndex: number;
   lastIndex: number;
+  /** Characters of staged payload its items carry. */
+  chars: number;
   /** Where chunks are written ahead: the `conflictKey`s of its candidates, which the chunk after it leaves out of its COPY. */
   keys: ReadonlySet<string> | null;
 }
@@ -164,11 +166,11 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
   // One reader per run: it keeps the segment in hand decoded, for the chunks that follow in it.
   const reader = itemReader(store.db, id);
   const load = async (from: number): Promise<LoadedChunk> => {
-    const { items, cut } = await reader.read(from, config.chunkSize);
+    const { items, cut, chars } = await reader.read(from, config.chunkSize);
     const prepared: PreparedChunk = items.length > 0 ? await prepareChunk(store, request, items, decode) : { candidates: [], failures: [] };
     const lastIndex = items.length > 0 ? (items[items.length - 1]?.item_index ?? from) : from - 1;
     const keys = overlap ? new Set(prepared.candidates.flatMap((c) => (c.external_id === null ? [] : [conflictKey(c.data_stream_id, c.external_id)]))) : null;
-    return { items, prepared, complete: !cut && items.length < config.chunkSize, firstIndex: from, lastIndex, keys };
+    return { items, prepared, complete: !cut && items.length < config.chunkSize, firstIndex: from, lastIndex, chars, keys };
   };
   // The next chunk is read and validated while this one is written (on PostgreSQL, on another connection):
   // staged items never change, so reading them early is safe; its streams and property definitions are
@@ -245,7 +247,10 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       if (overlap && !current.chunk.complete && (importBatch === null || importBatchId !== null)) {
         // Its look-up follows the chunk before it, as a chunk after a commit would: known once its records are in.
         const metTakenIds = await current.copied;
-        if (metTakenIds !== null) next = begin(await take(), current, metTakenIds);
+        // Wide rows: the two chunks together stay within one chunk's payload bound, so the memory the
+        // write path holds does not grow with the overlap (the chunk after them is read ahead meanwhile).
+        const upcoming = redo[0] ?? (await pending);
+        if (metTakenIds !== null && current.chunk.chars + upcoming.chars <= CHUNK_PAYLOAD_CHARS) next = begin(await take(), current, metTakenIds);
       }
 
       let outcome: 'cancelled' | Written;

@@ -6,7 +6,8 @@ export type { ItemRow };
 
 /**
  * Characters of payload in one chunk at most, whatever its item count: 1,000 rows of 10 KB would otherwise
- * be 10 MB parsed and written at once (twice over, with the next chunk read ahead). Uploads cut segments by
+ * be 10 MB parsed and written at once (twice over, with the next chunk read ahead; a chunk written ahead
+ * on PostgreSQL shares the bound with the chunk before it, run-request.ts). Uploads cut segments by
  * the same bound (src/uploads/ingest-upload.ts), so a segment never holds much more than a chunk's worth.
  */
 export const CHUNK_PAYLOAD_CHARS = 4 * 1024 * 1024;
@@ -15,6 +16,8 @@ export interface ItemsRead {
   items: ItemRow[];
   /** True when the payload bound cut the chunk short: more items follow, whatever the count says. */
   cut: boolean;
+  /** Characters of payload the items carry. */
+  chars: number;
 }
 
 export interface ItemReader {
@@ -74,18 +77,18 @@ export function itemReader(db: Kysely<Database>, bulkRequestId: number): ItemRea
       let from = fromIndex;
       while (items.length < limit) {
         const segment = await segmentFrom(from);
-        if (!segment) return { items, cut: false };
+        if (!segment) return { items, cut: false, chars: spent };
         for (let at = lowerBound(segment.items, from); at < segment.items.length && items.length < limit; at++) {
           // Whatever starts within the budget comes whole (so even one huge item makes a chunk); once it is
           // spent the chunk ends, and the next one starts at the first item left out.
-          if (spent >= CHUNK_PAYLOAD_CHARS) return { items, cut: true };
+          if (spent >= CHUNK_PAYLOAD_CHARS) return { items, cut: true, chars: spent };
           const item = segment.items[at]!;
           items.push(item);
           spent += item.payload.length;
         }
         from = segment.last + 1;
       }
-      return { items, cut: false };
+      return { items, cut: false, chars: spent };
     },
   };
 }
