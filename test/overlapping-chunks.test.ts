@@ -3,7 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { EngineConfig } from '../src/config.js';
 import { runRequest, type EngineContext } from '../src/engine/run-request.js';
+import { prepareChunk, writeChunk } from '../src/engine/chunk.js';
 import { claimRequest } from '../src/engine/sql/claim-request.js';
+import { conflictKey } from '../src/engine/sql/find-existing.js';
+import { itemReader } from '../src/engine/sql/read-items.js';
+import { decoderFor, RECORD_SOURCE } from '../src/engine/sources.js';
 import type { Store } from '../src/db/connect.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
@@ -117,6 +121,33 @@ for (const backend of BACKENDS) {
       }
       const got = await landed(t.store, stream);
       assert.deepEqual([got.count, got.distinctIds], [240, 240]);
+    });
+
+    test('a chunk written ahead writes, after its wait, an id the chunk before it carried but did not create', async () => {
+      // The chunk before carried ids 0 and 1 (so this chunk left them out of its COPY) but created only id 0,
+      // as when its item for id 1 failed: after the wait, id 0 is a taken id and id 1 is this chunk's to write.
+      const stream = `o${++streams}`;
+      assert.equal((await t.call('POST', '/v1/data_streams', { key: stream, name: stream })).status, 201);
+      assert.equal((await t.call('POST', '/v1/records', sampleRecord(stream, 0))).status, 201);
+      const res = await t.call('POST', '/v1/records/bulk', { records: [0, 1, 2].map((i) => sampleRecord(stream, i)), on_conflict: 'skip' });
+      assert.equal(res.status, 202);
+      const claimed = await claimRequest(t.store.db, t.store.caps, 'worker-f', Date.now(), config.leaseMs);
+      assert.equal(claimed?.id, res.body.id);
+      const { items } = await itemReader(t.store.db, claimed!.id).read(0, 10);
+      const prepared = await prepareChunk(t.store, claimed!, items, await decoderFor(t.store, claimed!));
+      assert.equal(prepared.candidates.length, 3);
+      const earlierKeys = new Set(prepared.candidates.slice(0, 2).map((c) => conflictKey(c.data_stream_id, c.external_id!)));
+      let waited = 0;
+      const records = { environmentId: claimed!.environment_id, bulkRequestId: claimed!.id, source: RECORD_SOURCE[claimed!.source], importBatchId: null, now: Date.now() };
+      const written = await t.store.db.transaction().execute((trx) =>
+        writeChunk(trx, t.store, claimed!, records, prepared, items.length, null, { afterCopy: async () => void waited++, earlierKeys }),
+      );
+      assert.equal(waited, 1);
+      assert.deepEqual(written.counts, { processed: 3, successful: 2, failed: 0, skipped: 1 });
+      const got = await landed(t.store, stream);
+      assert.deepEqual([got.count, got.distinctIds], [3, 3], 'ids 1 and 2 written once each, id 0 kept');
+      const health = (await t.call('GET', `/v1/data_streams/${stream}/health`)).body;
+      assert.equal(health.records_count, 3, 'the stream counts the records written after the wait');
     });
 
     test(
