@@ -296,7 +296,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       await ctx.afterChunk?.(id, processed);
 
       if (next !== null && (heartbeat.lost() || ctx.stopping())) {
-        // The run ends at this chunk boundary: the overlapping chunk goes back unwritten.
+        // The run ends at this chunk boundary: the chunk written ahead goes back unwritten.
         current.gate.shut();
         await next.outcome.catch(() => {});
         redo.unshift(next.chunk);
