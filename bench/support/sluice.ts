@@ -36,10 +36,21 @@ function newestMtime(dir: string): number {
 }
 
 /** The command line that runs the CLI: the build when it is current, the sources otherwise. */
+/**
+ * Decided once per run, at its first process: a source file saved while a run is under way must not switch
+ * its later processes (the 2- and 4-worker runs of a scale-out) to source, with its loader in every thread,
+ * so that one table compares processes of two kinds.
+ */
+let decided: { args: string[]; from: 'dist' | 'source' } | undefined;
+
 export function sluiceCommand(): { args: string[]; from: 'dist' | 'source' } {
+  if (decided) return decided;
   const built = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(REPO_ROOT, 'src'))) return { args: [built], from: 'dist' };
-  return { args: ['--import', 'tsx', 'src/cli/main.ts'], from: 'source' };
+  decided =
+    existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(REPO_ROOT, 'src'))
+      ? { args: [built], from: 'dist' }
+      : { args: ['--import', 'tsx', 'src/cli/main.ts'], from: 'source' };
+  return decided;
 }
 
 export interface SluiceProcess {
