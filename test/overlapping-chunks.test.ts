@@ -5,7 +5,6 @@ import type { EngineConfig } from '../src/config.js';
 import { runRequest, type EngineContext } from '../src/engine/run-request.js';
 import { prepareChunk, writeChunk } from '../src/engine/chunk.js';
 import { claimRequest } from '../src/engine/sql/claim-request.js';
-import { conflictKey } from '../src/engine/sql/find-existing.js';
 import { itemReader } from '../src/engine/sql/read-items.js';
 import { decoderFor, RECORD_SOURCE } from '../src/engine/sources.js';
 import type { Store } from '../src/db/connect.js';
@@ -136,11 +135,10 @@ for (const backend of BACKENDS) {
       const { items } = await itemReader(t.store.db, claimed!.id).read(0, 10);
       const prepared = await prepareChunk(t.store, claimed!, items, await decoderFor(t.store, claimed!));
       assert.equal(prepared.candidates.length, 3);
-      const earlierKeys = new Set(prepared.candidates.slice(0, 2).map((c) => conflictKey(c.data_stream_id, c.external_id!)));
       let waited = 0;
       const records = { environmentId: claimed!.environment_id, bulkRequestId: claimed!.id, source: RECORD_SOURCE[claimed!.source], importBatchId: null, now: Date.now() };
       const written = await t.store.db.transaction().execute((trx) =>
-        writeChunk(trx, t.store, claimed!, records, prepared, items.length, null, { afterCopy: async () => void waited++, earlierKeys }),
+        writeChunk(trx, t.store, claimed!, records, prepared, items.length, null, { afterCopy: async () => void waited++, earlier: prepared.candidates.slice(0, 2) }),
       );
       assert.equal(waited, 1);
       assert.deepEqual(written.counts, { processed: 3, successful: 2, failed: 0, skipped: 1 });

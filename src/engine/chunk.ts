@@ -193,8 +193,8 @@ export interface ChunkSequence {
    * waits there for the chunk before it to commit, and reads its fence.
    */
   afterCopy(metTakenIds: boolean): Promise<void>;
-  /** Written ahead: the `conflictKey`s of the chunk before it, which is still committing; null otherwise. */
-  earlierKeys: ReadonlySet<string> | null;
+  /** Written ahead: the candidates of the chunk before it, which is still committing; null otherwise. */
+  earlier: readonly NewRecordRow[] | null;
 }
 
 /**
@@ -206,7 +206,7 @@ export interface ChunkSequence {
  *
  * `sequence.afterCopy` runs once the chunk's records are in, before its counts, import batch and results.
  * A chunk written ahead (PostgreSQL) waits there for the chunk before it to commit; its COPY came after
- * that chunk's, and leaves out the ids that chunk carries (`earlierKeys`, settled after the wait), so it
+ * that chunk's, and leaves out the ids that chunk carries (`earlier`, settled after the wait), so it
  * never waits for that chunk on the unique index, nor that chunk for it; and nothing else it holds before
  * the wait (its streams `FOR KEY SHARE`, its new rows) is anything the earlier chunk still needs.
  */
@@ -238,7 +238,7 @@ export async function writeChunk(
   }
   // A chunk written ahead leaves out of its COPY the ids the chunk before it carries: whether that chunk
   // created them is known only after its commit (they would make the COPY wait for it, then fall back).
-  const earlier = sequence.earlierKeys;
+  const earlier = sequence.earlier === null ? null : new Set(sequence.earlier.flatMap((r) => (r.external_id === null ? [] : [conflictKey(r.data_stream_id, r.external_id)])));
   const afterEarlier = new Set(earlier === null ? [] : toInsert.filter((r) => r.external_id !== null && earlier.has(conflictKey(r.data_stream_id, r.external_id))));
 
   const conflictOf = new Map<number, number | null>(); // item index -> existing record id (null: dry-run would-be)

@@ -2,7 +2,6 @@ import type { Store } from '../db/connect.js';
 import type { EngineConfig } from '../config.js';
 import type { EngineMetrics } from '../metrics.js';
 import { chunkGate, type ChunkGate } from './chunk-gate.js';
-import { conflictKey } from './sql/find-existing.js';
 import { prepareChunk, writeChunk, type CopyFallback, type ImportBatchTarget, type PreparedChunk } from './chunk.js';
 import type { ChunkCounts } from './sql/advance-checkpoint.js';
 import type { ItemRow } from './sql/read-items.js';
@@ -110,8 +109,6 @@ interface LoadedChunk {
   lastIndex: number;
   /** Characters of staged payload its items carry. */
   chars: number;
-  /** Where chunks are written ahead: the `conflictKey`s of its candidates, which the chunk after it leaves out of its COPY. */
-  keys: ReadonlySet<string> | null;
 }
 
 interface Written {
@@ -169,8 +166,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
     const { items, cut, chars } = await reader.read(from, config.chunkSize);
     const prepared: PreparedChunk = items.length > 0 ? await prepareChunk(store, request, items, decode) : { candidates: [], failures: [] };
     const lastIndex = items.length > 0 ? (items[items.length - 1]?.item_index ?? from) : from - 1;
-    const keys = overlap ? new Set(prepared.candidates.flatMap((c) => (c.external_id === null ? [] : [conflictKey(c.data_stream_id, c.external_id)]))) : null;
-    return { items, prepared, complete: !cut && items.length < config.chunkSize, firstIndex: from, lastIndex, chars, keys };
+    return { items, prepared, complete: !cut && items.length < config.chunkSize, firstIndex: from, lastIndex, chars };
   };
   // The next chunk is read and validated while this one is written (on PostgreSQL, on another connection):
   // staged items never change, so reading them early is safe; its streams and property definitions are
@@ -213,7 +209,7 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       };
       let written: Omit<Written, 'complete'>;
       if (chunk.items.length > 0) {
-        written = await writeChunk(trx, store, request, { ...chunkContext, now }, chunk.prepared, chunk.items.length, importBatch, { afterCopy, earlierKeys: after?.chunk.keys ?? null });
+        written = await writeChunk(trx, store, request, { ...chunkContext, now }, chunk.prepared, chunk.items.length, importBatch, { afterCopy, earlier: after?.chunk.prepared.candidates ?? null });
       } else {
         await afterCopy(false);
         written = { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId: chunkContext.importBatchId, copyFallback: null, metTakenIds: false };
