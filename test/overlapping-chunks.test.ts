@@ -5,6 +5,7 @@ import type { EngineConfig } from '../src/config.js';
 import { runRequest, type EngineContext } from '../src/engine/run-request.js';
 import { prepareChunk, writeChunk } from '../src/engine/chunk.js';
 import { claimRequest } from '../src/engine/sql/claim-request.js';
+import { advanceCheckpoint } from '../src/engine/sql/advance-checkpoint.js';
 import { itemReader } from '../src/engine/sql/read-items.js';
 import { decoderFor, RECORD_SOURCE } from '../src/engine/sources.js';
 import type { Store } from '../src/db/connect.js';
@@ -137,9 +138,13 @@ for (const backend of BACKENDS) {
       assert.equal(prepared.candidates.length, 3);
       let waited = 0;
       const records = { environmentId: claimed!.environment_id, bulkRequestId: claimed!.id, source: RECORD_SOURCE[claimed!.source], importBatchId: null, now: Date.now() };
-      const written = await t.store.db.transaction().execute((trx) =>
-        writeChunk(trx, t.store, claimed!, records, prepared, items.length, null, { afterCopy: async () => void waited++, earlier: prepared.candidates.slice(0, 2) }),
-      );
+      const written = await t.store.db.transaction().execute(async (trx) => {
+        const chunk = await writeChunk(trx, t.store, claimed!, records, prepared, items.length, null, { afterCopy: async () => void waited++, earlier: prepared.candidates.slice(0, 2) });
+        // The chunk's counts land with its checkpoint, as runRequest writes it.
+        const checkpoint = { bulkRequestId: claimed!.id, token: claimed!.claims, counts: chunk.counts, created: chunk.created, fromIndex: 0, nextIndex: 3, now: records.now, leaseMs: config.leaseMs, complete: true };
+        assert.equal(await advanceCheckpoint(trx, t.store, checkpoint), true);
+        return chunk;
+      });
       assert.equal(waited, 1);
       assert.deepEqual(written.counts, { processed: 3, successful: 2, failed: 0, skipped: 1 });
       const got = await landed(t.store, stream);

@@ -57,8 +57,8 @@ export interface Capabilities {
   /**
    * PostgreSQL: a request's next chunk may begin its transaction, on a second connection, while the chunk
    * before it commits: it locks its streams and COPYs its records, then waits for the one before to commit
-   * before it reads the fence and writes counts, results and checkpoint (docs/engine.md "Two chunks in
-   * flight"). The engine and the server then work side by side instead of taking turns. SQLite has one
+   * before it writes results, counts and checkpoint, whose statement is its fence (docs/engine.md "Two
+   * chunks in flight"). The engine and the server then work side by side instead of taking turns. SQLite has one
    * writer: a second write transaction could only wait for the first.
    */
   overlappingChunks: boolean;

@@ -5,8 +5,8 @@
 export class NotAfter extends Error {}
 
 /**
- * Where a chunk written ahead waits, inside its open transaction, between writing its records and reading
- * its fence: opened once the chunk before it committed and was counted, shut when that chunk failed or the
+ * Where a chunk written ahead waits, inside its open transaction, between writing its records and writing
+ * its results and checkpoint statement: opened once the chunk before it committed and was counted, shut when that chunk failed or the
  * run ends. Opening or shutting a second time does nothing.
  */
 export interface ChunkGate {

@@ -3,17 +3,16 @@ import type { Store } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { checkMetadataAgainstDefinitions, type ItemError } from '../records/validate-record.js';
 import type { PropertyType } from '../properties/property-definition.table.js';
-import type { ChunkCounts } from './sql/advance-checkpoint.js';
+import type { ChunkCounts, CreatedTotals } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
-import { countCreatedRecords } from './sql/count-records.js';
+import { streamCountRows } from './sql/count-records.js';
 import { conflictKey, findExisting } from './sql/find-existing.js';
 import { copyRecords, insertRecords, type NewRecordRow, type RecordsContext } from './sql/insert-records.js';
 import { insertResults, type ResultRow } from './sql/insert-results.js';
 import { lockStreams } from './sql/lock-streams.js';
-import { addToImportBatch, dropEmptyImportBatch, ensureImportBatch } from './sql/import-batch.js';
+import { batchTotals, dropEmptyImportBatch, ensureImportBatch } from './sql/import-batch.js';
 import type { ItemRow } from './sql/read-items.js';
 import type { ItemDecoder } from './sources.js';
-import { emitImportBatchCreated } from '../webhooks/emit.js';
 
 /** A chunk after validation: the rows that may become records, and the items that already failed. */
 export interface PreparedChunk {
@@ -190,11 +189,23 @@ async function createRecords(trx: Transaction<Database>, store: Store, ctx: Reco
 export interface ChunkSequence {
   /**
    * Runs once the chunk's records are in, told whether they met taken external ids: a chunk written ahead
-   * waits there for the chunk before it to commit, and reads its fence.
+   * waits there for the chunk before it to commit.
    */
   afterCopy(metTakenIds: boolean): Promise<void>;
   /** Written ahead: the candidates of the chunk before it, which is still committing; null otherwise. */
   earlier: readonly NewRecordRow[] | null;
+}
+
+/** What writing a chunk did, for its checkpoint statement (advance-checkpoint.ts). */
+export interface WrittenChunk {
+  counts: ChunkCounts;
+  /** What its created records add to their streams' counts and to the import batch. */
+  created: CreatedTotals;
+  importBatchId: number | null;
+  /** This chunk created the upload's import batch: its `import_batch.created` event follows the checkpoint, with the totals. */
+  newImportBatch: boolean;
+  copyFallback: CopyFallback | null;
+  metTakenIds: boolean;
 }
 
 /**
@@ -204,7 +215,8 @@ export interface ChunkSequence {
  * the earlier had existed before; earlier chunks are already records, earlier items of this chunk are
  * tracked in `firstOf`).
  *
- * `sequence.afterCopy` runs once the chunk's records are in, before its counts, import batch and results.
+ * `sequence.afterCopy` runs once the chunk's records are in, before its results (its counts, import batch
+ * totals and checkpoint follow in one statement, advance-checkpoint.ts).
  * A chunk written ahead (PostgreSQL) waits there for the chunk before it to commit; its COPY came after
  * that chunk's, and leaves out the ids that chunk carries (`earlier`, settled after the wait), so it
  * never waits for that chunk on the unique index, nor that chunk for it; and nothing else it holds before
@@ -219,7 +231,7 @@ export async function writeChunk(
   itemCount: number,
   importBatch: ImportBatchTarget | null,
   sequence: ChunkSequence,
-): Promise<{ counts: ChunkCounts; importBatchId: number | null; copyFallback: CopyFallback | null; metTakenIds: boolean }> {
+): Promise<WrittenChunk> {
   const results: ResultRow[] = [...chunk.failures];
   const toInsert: NewRecordRow[] = [];
   const later: NewRecordRow[] = [];
@@ -241,6 +253,8 @@ export async function writeChunk(
   const earlier = sequence.earlier === null ? null : new Set(sequence.earlier.flatMap((r) => (r.external_id === null ? [] : [conflictKey(r.data_stream_id, r.external_id)])));
   const afterEarlier = new Set(earlier === null ? [] : toInsert.filter((r) => r.external_id !== null && earlier.has(conflictKey(r.data_stream_id, r.external_id))));
 
+  const totals: CreatedTotals = { streams: [], importBatch: null };
+  let newImportBatch = false;
   const conflictOf = new Map<number, number | null>(); // item index -> existing record id (null: dry-run would-be)
   let created = new Map<number, number | null>();
   let copyFallback: CopyFallback | null = null;
@@ -272,7 +286,7 @@ export async function writeChunk(
     }
     const first = afterEarlier.size === 0 ? toInsert : toInsert.filter((r) => !afterEarlier.has(r));
     const written = await createRecords(trx, store, ctx, first);
-    // A chunk written ahead waits here for the one before it to commit, and reads the fence (run-request.ts).
+    // A chunk written ahead waits here for the one before it to commit (run-request.ts).
     await sequence.afterCopy(written.conflicts.size > 0 || written.copyFallback !== null);
     created = written.created;
     copyFallback = written.copyFallback;
@@ -295,16 +309,15 @@ export async function writeChunk(
     }
     const createdRows = created.size === toInsert.length ? toInsert : toInsert.filter((r) => created.has(r.item_index));
     const batchId = ctx.importBatchId;
-    await countCreatedRecords(trx, createdRows.map((r) => ({ data_stream_id: r.data_stream_id, import_batch_id: batchId })));
-    if (ctx.importBatchId !== null) {
-      await addToImportBatch(trx, ctx.importBatchId, createdRows);
-      if (newBatch && createdRows.length === 0) {
-        await dropEmptyImportBatch(trx, ctx.importBatchId);
-        ctx = { ...ctx, importBatchId: null };
-      } else if (newBatch) {
-        await emitImportBatchCreated(trx, request.environment_id, ctx.importBatchId, ctx.now);
-      }
+    // Written by the chunk's checkpoint statement (advance-checkpoint.ts), with its counters.
+    totals.streams = streamCountRows(createdRows.map((r) => ({ data_stream_id: r.data_stream_id, import_batch_id: batchId })));
+    const batchAdds = batchId === null ? null : batchTotals(createdRows);
+    if (batchId !== null && batchAdds !== null) totals.importBatch = { id: batchId, totals: batchAdds };
+    if (newBatch && batchAdds === null) {
+      await dropEmptyImportBatch(trx, batchId as number);
+      ctx = { ...ctx, importBatchId: null };
     }
+    newImportBatch = newBatch && batchAdds !== null;
   }
   // Items repeating one this chunk created refer to its record; COPY gave no ids, so those few are looked up.
   const unknown = later.filter((row) => {
@@ -342,5 +355,5 @@ export async function writeChunk(
 
   const failed = results.filter((r) => r.status === 'failed').length;
   const successful = itemCount - failed - skipped;
-  return { counts: { processed: itemCount, successful, failed, skipped }, importBatchId: ctx.importBatchId, copyFallback, metTakenIds };
+  return { counts: { processed: itemCount, successful, failed, skipped }, created: totals, importBatchId: ctx.importBatchId, newImportBatch, copyFallback, metTakenIds };
 }

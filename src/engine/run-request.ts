@@ -2,8 +2,7 @@ import type { Store } from '../db/connect.js';
 import type { EngineConfig } from '../config.js';
 import type { EngineMetrics } from '../metrics.js';
 import { chunkGate, type ChunkGate } from './chunk-gate.js';
-import { prepareChunk, writeChunk, type CopyFallback, type ImportBatchTarget, type PreparedChunk } from './chunk.js';
-import type { ChunkCounts } from './sql/advance-checkpoint.js';
+import { prepareChunk, writeChunk, type ImportBatchTarget, type PreparedChunk, type WrittenChunk } from './chunk.js';
 import type { ItemRow } from './sql/read-items.js';
 import { advanceCheckpoint } from './sql/advance-checkpoint.js';
 import type { ClaimedRequest } from './sql/claim-request.js';
@@ -14,7 +13,7 @@ import { CHUNK_PAYLOAD_CHARS, itemReader } from './sql/read-items.js';
 import { notifyRequestChanged } from './sql/notify-change.js';
 import { decoderFor, RECORD_SOURCE } from './sources.js';
 import { retryingFaults } from './fault-retry.js';
-import { emitBulkRequestEnded } from '../webhooks/emit.js';
+import { emitBulkRequestEnded, emitImportBatchCreated } from '../webhooks/emit.js';
 
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
@@ -111,16 +110,16 @@ interface LoadedChunk {
   chars: number;
 }
 
-interface Written {
-  counts: ChunkCounts;
+interface Written extends WrittenChunk {
   complete: boolean;
-  importBatchId: number | null;
-  copyFallback: CopyFallback | null;
-  metTakenIds: boolean;
 }
 
-/** Thrown inside a chunk written ahead when its fence shows a cancellation: it rolls back, and is written again on its own, which ends the request. */
-class CancelSeen extends Error {}
+/**
+ * Thrown inside a chunk written ahead whose checkpoint statement moved nothing (a cancellation asked, the
+ * lease lost): it rolls back, and is written again on its own, which reads the fence and ends the request
+ * as it says.
+ */
+class NotMoved extends Error {}
 
 /** A chunk transaction under way. */
 interface InFlight {
@@ -141,9 +140,10 @@ interface InFlight {
  *
  * Where the database has more than one writer (capability `overlappingChunks`), the next chunk's transaction
  * begins on a second connection as soon as this one's records are in: it locks its streams and COPYs its
- * records while this one writes its counts, results and checkpoint and commits; then it waits for that
- * commit before it reads the fence. Exactly-once rests on that order (docs/engine.md "Two chunks in flight"):
- * the fence, under the request row's lock, must show the checkpoint exactly where the chunk starts, so a
+ * records while this one writes its results and checkpoint statement and commits; then it waits for that
+ * commit before its own checkpoint statement, which is its fence. Exactly-once rests on that order
+ * (docs/engine.md "Two chunks in flight"): the statement, under the request row's lock, moves the request
+ * only from the checkpoint exactly where the chunk starts, so a
  * chunk whose predecessor did not commit can only roll back, and does so at once when this run sees the
  * predecessor fail (its gate is shut). Not while the first records of an upload create its import batch
  * (the next chunk's COPY carries the batch's id) and not for dry runs (they write no records).
@@ -189,36 +189,44 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
     const chunkContext = { ...recordsContext, importBatchId, lookUpFirst: lookUp };
     const transaction = store.db.transaction().execute(async (trx): Promise<'cancelled' | Written> => {
       const now = ctx.now();
-      // Is the request still ours, still running, and its checkpoint where this chunk starts? False: cancelled.
-      const fenced = async () => {
-        const fence = await readFence(trx, store.caps, id);
+      if (after === null) {
+        // Is the request still ours, still running, and its checkpoint where this chunk starts?
+        const fence = await readFence(trx, store, id);
         if (!fence || fence.claims !== token || fence.status !== 'processing' || Number(fence.next_index) !== chunk.firstIndex) throw new LeaseLost();
-        return fence.cancellation_requested_at === null;
-      };
-      if (after === null && !(await fenced())) {
-        if (!(await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now }))) throw new LeaseLost();
-        await emitBulkRequestEnded(trx, id, now);
-        await notifyRequestChanged(trx, store.caps, id);
-        return 'cancelled';
+        if (fence.cancellation_requested_at !== null) {
+          if (!(await finishRequest(trx, { bulkRequestId: id, token, status: 'cancelled', now }))) throw new LeaseLost();
+          await emitBulkRequestEnded(trx, id, now);
+          await notifyRequestChanged(trx, store.caps, id);
+          return 'cancelled';
+        }
       }
+      // A chunk written ahead reads no fence: its checkpoint statement is its fence (advance-checkpoint.ts).
       const afterCopy = async (metTakenIds: boolean) => {
         markCopied(metTakenIds);
-        if (after === null) return;
-        await after.gate.passed;
-        if (!(await fenced())) throw new CancelSeen();
+        if (after !== null) await after.gate.passed;
       };
-      let written: Omit<Written, 'complete'>;
+      let written: WrittenChunk;
       if (chunk.items.length > 0) {
         written = await writeChunk(trx, store, request, { ...chunkContext, now }, chunk.prepared, chunk.items.length, importBatch, { afterCopy, earlier: after?.chunk.prepared.candidates ?? null });
       } else {
         await afterCopy(false);
-        written = { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, importBatchId: chunkContext.importBatchId, copyFallback: null, metTakenIds: false };
+        written = { counts: { processed: 0, successful: 0, failed: 0, skipped: 0 }, created: { streams: [], importBatch: null }, importBatchId: chunkContext.importBatchId, newImportBatch: false, copyFallback: null, metTakenIds: false };
       }
-      const { counts } = written;
       const complete = chunk.complete;
       // On PostgreSQL the same statement notifies the event streams, delivered on commit (docs/live-updates.md).
-      const advanced = await advanceCheckpoint(trx, store.caps, { bulkRequestId: id, token, counts, nextIndex: chunk.lastIndex + 1, now, leaseMs: config.leaseMs, complete });
-      if (!advanced) throw new LeaseLost();
+      const advanced = await advanceCheckpoint(trx, store, {
+        bulkRequestId: id,
+        token,
+        counts: written.counts,
+        created: written.created,
+        fromIndex: chunk.firstIndex,
+        nextIndex: chunk.lastIndex + 1,
+        now,
+        leaseMs: config.leaseMs,
+        complete,
+      });
+      if (!advanced) throw after === null ? new LeaseLost() : new NotMoved();
+      if (written.newImportBatch && written.importBatchId !== null) await emitImportBatchCreated(trx, request.environment_id, written.importBatchId, now);
       if (complete) await emitBulkRequestEnded(trx, id, now);
       return { ...written, complete };
     });
@@ -253,8 +261,8 @@ async function runChunks(ctx: EngineContext, request: ClaimedRequest, heartbeat:
       try {
         outcome = await current.outcome;
       } catch (error) {
-        if (!(error instanceof CancelSeen)) throw error;
-        // Written again on their own: the first sees the cancellation under its fence and ends the request.
+        if (!(error instanceof NotMoved)) throw error;
+        // Written again on their own: the first reads the fence and ends the request as it says.
         current.gate.shut();
         if (next) await next.outcome.catch(() => {});
         redo.unshift(...(next ? [current.chunk, next.chunk] : [current.chunk]));

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
-import type { Capabilities } from '../../db/capabilities.js';
+import type { Store } from '../../db/connect.js';
 import type { Database } from '../../db/database.js';
+import { sqliteHandle, statement } from './sqlite-statements.js';
 
 export interface FenceState {
   claims: number;
@@ -11,14 +12,18 @@ export interface FenceState {
 }
 
 /**
- * First statement of every chunk transaction: is the request still ours? PostgreSQL locks the row so a
- * takeover (which updates the same row) waits for this chunk to commit or roll back, and vice versa.
- * SQLite's `BEGIN IMMEDIATE` already holds the only write lock.
+ * First statement of a chunk transaction (not of a chunk written ahead: its checkpoint statement is its
+ * fence, advance-checkpoint.ts): is the request still ours? PostgreSQL locks the row so a takeover (which
+ * updates the same row) waits for this chunk to commit or roll back, and vice versa. SQLite's `BEGIN
+ * IMMEDIATE` already holds the only write lock; the read is a cached prepared statement.
  */
-export async function readFence(trx: Transaction<Database>, caps: Capabilities, bulkRequestId: number): Promise<FenceState | undefined> {
+export async function readFence(trx: Transaction<Database>, store: Store, bulkRequestId: number): Promise<FenceState | undefined> {
+  const handle = sqliteHandle(store, trx);
+  if (handle) {
+    return statement(handle, 'SELECT claims, status, cancellation_requested_at, next_index FROM bulk_requests WHERE id = ?').get(bulkRequestId) as FenceState | undefined;
+  }
   const result = await sql<FenceState>`
-    SELECT claims, status, cancellation_requested_at, next_index FROM bulk_requests WHERE id = ${bulkRequestId}
-    ${caps.rowLocks ? sql`FOR UPDATE` : sql``}
+    SELECT claims, status, cancellation_requested_at, next_index FROM bulk_requests WHERE id = ${bulkRequestId} FOR UPDATE
   `.execute(trx);
   return result.rows[0];
 }

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { currencyDecimals } from '../../money/currencies.js';
 import type { NewRecordRow } from './insert-records.js';
@@ -40,13 +40,22 @@ export async function dropEmptyImportBatch(trx: Transaction<Database>, id: numbe
   await trx.deleteFrom('import_batches').where('id', '=', id).where('record_count', '=', 0).execute();
 }
 
+/** What a chunk's created records add to their import batch. */
+export interface BatchTotals {
+  records: number;
+  credits: number;
+  debits: number;
+  /** YYYY-MM-DD of the earliest and the latest record. */
+  first: string;
+  last: string;
+}
+
 /**
- * Totals move with the chunk that created the records, so a batch's totals always equal its records.
- * Dates are YYYY-MM-DD text, so the smaller string is the earlier date; CASE (not LEAST/MIN) reads the
- * same on both databases.
+ * Totals move with the chunk that created the records, in its checkpoint statement
+ * (advance-checkpoint.ts), so a batch's totals always equal its records. Null when it created none.
  */
-export async function addToImportBatch(trx: Transaction<Database>, id: number, rows: NewRecordRow[]): Promise<void> {
-  if (rows.length === 0) return;
+export function batchTotals(rows: readonly NewRecordRow[]): BatchTotals | null {
+  if (rows.length === 0) return null;
   let credits = 0;
   let debits = 0;
   let first = rows[0]!.date;
@@ -58,13 +67,5 @@ export async function addToImportBatch(trx: Transaction<Database>, id: number, r
     if (r.date > last) last = r.date;
   }
   if (!Number.isSafeInteger(credits) || !Number.isSafeInteger(debits)) throw new Error('import batch totals exceed the safe integer range');
-  await sql`
-    UPDATE import_batches SET
-      record_count = record_count + ${rows.length},
-      total_credits = total_credits + ${credits},
-      total_debits = total_debits + ${debits},
-      date_range_start = CASE WHEN date_range_start IS NULL OR ${first} < date_range_start THEN ${first} ELSE date_range_start END,
-      date_range_end = CASE WHEN date_range_end IS NULL OR ${last} > date_range_end THEN ${last} ELSE date_range_end END
-    WHERE id = ${id}
-  `.execute(trx);
+  return { records: rows.length, credits, debits, first, last };
 }
